@@ -1,0 +1,126 @@
+"""Screenshots of the app for docs/screenshots, 1280 px and 360 px wide, in Debian's Chromium.
+
+    .venv/bin/python scripts/screenshots.py              # every shot in SHOTS
+    .venv/bin/python scripts/screenshots.py start        # only the named shots
+
+Writes docs/screenshots/<name>-1280.png and <name>-360.png. To add a page, append a Shot to
+SHOTS: its ``drive`` receives a page already open on the start page and idle, and brings it to
+the state to capture, for example::
+
+    def _first_question(page: Page) -> None:
+        page.get_by_role("button", name="Start").click()
+        wait_idle(page, expected=page.get_by_text("Question 1"))
+
+    SHOTS.append(Shot("question-1", "The first question", _first_question))
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.browser.harness import (  # noqa: E402
+    AppStartError,
+    BrowserUnavailable,
+    chromium,
+    new_page,
+    open_app,
+    running_app,
+    wait_idle,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: a file name stem, what it shows, and how to get there from the start."""
+
+    name: str
+    description: str
+    drive: Callable[[Page], None]
+
+
+def _start(page: Page) -> None:
+    """The start page as it opens: nothing to do."""
+
+
+# The pages to capture, in order. Each drive starts from a fresh session on the start page.
+SHOTS: list[Shot] = [
+    Shot("start", "The start page", _start),
+]
+
+WIDTHS = (1280, 360)
+VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
+OUT_DIR = REPO_ROOT / "docs" / "screenshots"
+CONTENT_SELECTOR = '[data-testid="stMainBlockContainer"]'
+
+
+def _content_bottom(page: Page) -> int:
+    """The bottom edge, in CSS pixels, of the main content (with its bottom padding)."""
+    box = page.locator(CONTENT_SELECTOR).first.bounding_box()
+    if box is None:
+        raise RuntimeError(f"{CONTENT_SELECTOR} is not visible: cannot measure the page")
+    return int(box["y"] + box["height"] + 0.5)
+
+
+def capture(browser: Browser, url: str, shot: Shot, width: int, out_dir: Path) -> Path:
+    """Drive a fresh page to ``shot`` at ``width`` and save it, cropped to the content height."""
+    page = new_page(browser, {"width": width, "height": VIEWPORT_HEIGHT})
+    try:
+        open_app(page, url)
+        shot.drive(page)
+        wait_idle(page)
+        bottom = _content_bottom(page)
+        if bottom > VIEWPORT_HEIGHT:  # longer than the viewport: grow it so nothing scrolls
+            page.set_viewport_size({"width": width, "height": bottom})
+            wait_idle(page)
+            bottom = _content_bottom(page)
+        path = out_dir / f"{shot.name}-{width}.png"
+        page.screenshot(
+            path=path,
+            clip={"x": 0, "y": 0, "width": width, "height": bottom},
+            animations="disabled",
+            caret="hide",
+        )
+        return path
+    finally:
+        page.context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Capture the chosen shots; 0 on success, 2 when the app or the browser cannot start."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="shots to take (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help=f"default: {OUT_DIR}")
+    args = parser.parse_args(argv)
+
+    known = {shot.name: shot for shot in SHOTS}
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        parser.error(f"unknown shot(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    chosen = [known[name] for name in args.names] if args.names else SHOTS
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        with running_app() as app, chromium() as browser:
+            for shot in chosen:
+                for width in WIDTHS:
+                    path = capture(browser, app.url, shot, width, args.out)
+                    print(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
+    except (AppStartError, BrowserUnavailable) as exc:
+        print(f"screenshots: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
