@@ -1,4 +1,50 @@
 """The pure core of the ketamine/esketamine pre-screening questionnaire.
 
-No Streamlit, no clock, no environment: answers in, result out.
+No Streamlit, no clock, no environment: answers in, result out. Heavy parts
+(PDF, FHIR, pandas) live in submodules imported only when used, so
+``import screening`` stays cheap.
+
+Public surface (imported lazily)::
+
+    load_questionnaire, validate_answers, prune, missing_answers,
+    evaluate, Result, Finding, CATALOGUE,
+    build_record, dump_record, read_record, LoadedRecord,
+    crisis_flag, ScreeningError, QuestionnaireError, AnswersInvalid, RecordError
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_questionnaire": "screening.questionnaire",
+    "Questionnaire": "screening.questionnaire",
+    "validate_answers": "screening.answers",
+    "prune": "screening.answers",
+    "missing_answers": "screening.answers",
+    "evaluate": "screening.rules",
+    "Result": "screening.rules",
+    "Finding": "screening.rules",
+    "CATALOGUE": "screening.rules",
+    "build_record": "screening.record",
+    "dump_record": "screening.record",
+    "read_record": "screening.record",
+    "LoadedRecord": "screening.record",
+    "crisis_flag": "screening.safety",
+    "ScreeningError": "screening.errors",
+    "QuestionnaireError": "screening.errors",
+    "AnswersInvalid": "screening.errors",
+    "RecordError": "screening.errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'screening' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,348 @@
+"""The record file, format 1 (content spec §7): write, read, recompute, report mismatches.
+
+Readers accept a file with only ``answers``; they recompute ``result`` from the answers
+and never trust a stored one. A stored result that differs is reported as mismatches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from screening.answers import AnswerValue, prune, validate_answers
+from screening.errors import AnswersInvalid, RecordError
+from screening.questionnaire import Questionnaire, load_questionnaire
+from screening.rules import Result, evaluate
+from screening.scoring import SCORE_KEYS
+
+FORMAT = "ketamine-screening-record"
+FORMAT_VERSION = 1
+MAX_RECORD_BYTES = 1_000_000
+MAX_DEPTH = 32
+TOP_LEVEL_KEYS = (
+    "format",
+    "format_version",
+    "questionnaire_id",
+    "questionnaire_version",
+    "status",
+    "created_at",
+    "app_version",
+    "progress",
+    "answers",
+    "result",
+)
+Status = Literal["completed", "in_progress"]
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRecord:
+    """A record read back: validated answers, the recomputed result, any mismatch."""
+
+    name: str
+    answers: dict[str, AnswerValue]
+    result: Result
+    status: Status
+    created_at: str | None = None
+    app_version: str | None = None
+    questionnaire_version: str | None = None
+    progress_step: str | None = None
+    stored_result: dict[str, Any] | None = None
+    mismatches: tuple[str, ...] = field(default=())
+
+    @property
+    def display_name(self) -> str | None:
+        """The name or initials the respondent chose, if any."""
+        value = self.answers.get("display_name")
+        return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def build_record(
+    answers: Mapping[str, Any],
+    *,
+    created_at: datetime,
+    app_version: str,
+    questionnaire: Questionnaire | None = None,
+    status: Status | None = None,
+    progress_step: str | None = None,
+    result: Result | None = None,
+) -> dict[str, Any]:
+    """The record object for validated answers (hidden answers pruned, result included).
+
+    ``status`` defaults to completed when nothing required is missing.
+    """
+    qn = questionnaire or load_questionnaire()
+    kept = prune(answers, qn)
+    res = result if result is not None else evaluate(kept, qn)
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "questionnaire_id": qn.id,
+        "questionnaire_version": qn.version,
+        "status": status or ("in_progress" if res.missing else "completed"),
+        "created_at": _iso_utc(created_at),
+        "app_version": app_version,
+    }
+    if progress_step is not None:
+        record["progress"] = {"step": progress_step}
+    record["answers"] = kept
+    record["result"] = res.to_dict()
+    return record
+
+
+def dump_record(record: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON bytes of a record (stable key order, readable)."""
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError("created_at must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _no_constants(token: str) -> Any:
+    raise ValueError(f"{token} is not allowed in a record")
+
+
+def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTES) -> Any:
+    """Parse JSON strictly: size limit, UTF-8, no NaN/Infinity, limited nesting."""
+    size = len(data)
+    if size > max_bytes:
+        raise RecordError(
+            "record.too_large",
+            f"{name}: the file is {size:,} bytes; the limit is {max_bytes:,} bytes",
+        )
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise RecordError("record.empty", f"{name}: the file is empty")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RecordError(
+                "record.not_utf8",
+                f"{name}: not UTF-8 text (byte {exc.start:,}); is it a record file?",
+            ) from None
+    else:
+        text = data
+        if not text.strip():
+            raise RecordError("record.empty", f"{name}: the file is empty")
+    if _nesting_exceeds(text, MAX_DEPTH):
+        raise RecordError(
+            "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
+        )
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            "record.not_json",
+            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+        ) from None
+    except ValueError as exc:
+        raise RecordError("record.not_json", f"{name}: {exc}") from None
+    except RecursionError:
+        raise RecordError(
+            "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
+        ) from None
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (cheap pre-check)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False
+
+
+def read_record(
+    data: bytes | str, name: str = "record", questionnaire: Questionnaire | None = None
+) -> LoadedRecord:
+    """Read a record file's bytes; raises RecordError with a message naming ``name``."""
+    return record_from_object(parse_json(data, name), name, questionnaire)
+
+
+def record_from_object(
+    obj: object, name: str = "record", questionnaire: Questionnaire | None = None
+) -> LoadedRecord:
+    """Check a parsed record object and recompute its result."""
+    qn = questionnaire or load_questionnaire()
+    if not isinstance(obj, dict):
+        raise RecordError(
+            "record.not_a_record",
+            f"{name}: not a screening record (expected a JSON object, found {_json_type(obj)})",
+        )
+    unknown = [k for k in obj if k not in TOP_LEVEL_KEYS]
+    if unknown:
+        raise RecordError(
+            "record.not_a_record",
+            f"{name}: not a screening record (unexpected key {str(unknown[0])[:40]!r}; a "
+            "record has format, answers and result)",
+        )
+    fmt = obj.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise RecordError(
+            "record.wrong_format",
+            f"{name}: format is {_short(fmt)}; expected {FORMAT!r}",
+        )
+    version = obj.get("format_version", FORMAT_VERSION)
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise RecordError(
+            "record.unsupported_version",
+            f"{name}: format_version {_short(version)} is not supported; this version of the "
+            f"app reads format_version {FORMAT_VERSION}",
+        )
+    qid = obj.get("questionnaire_id", qn.id)
+    if qid != qn.id:
+        raise RecordError(
+            "record.wrong_questionnaire",
+            f"{name}: questionnaire_id is {_short(qid)}; expected {qn.id!r}",
+        )
+    if "answers" not in obj:
+        raise RecordError("record.no_answers", f"{name}: has no 'answers' object")
+    try:
+        answers = validate_answers(obj["answers"], qn)
+    except AnswersInvalid as exc:
+        shown = "; ".join(str(p) for p in exc.problems[:3])
+        more = f" (and {len(exc.problems) - 3} more)" if len(exc.problems) > 3 else ""
+        raise RecordError(
+            "record.invalid_answers", f"{name}: invalid answers: {shown}{more}"
+        ) from None
+    answers = prune(answers, qn)
+    result = evaluate(answers, qn)
+    status = obj.get("status")
+    if status not in ("completed", "in_progress", None):
+        raise RecordError(
+            "record.invalid_field",
+            f"{name}: status is {_short(status)}; expected 'completed' or 'in_progress'",
+        )
+    derived: Status = "in_progress" if result.missing else "completed"
+    stored = obj.get("result")
+    mismatches = compare_results(stored, result) if "result" in obj else []
+    if status == "completed" and derived == "in_progress":
+        mismatches.append("status: stored completed, but required answers are missing")
+    return LoadedRecord(
+        name=name,
+        answers=answers,
+        result=result,
+        status=status or derived,
+        created_at=_optional_text(obj, "created_at", name, _ISO),
+        app_version=_optional_text(obj, "app_version", name),
+        questionnaire_version=_optional_text(obj, "questionnaire_version", name),
+        progress_step=_progress_step(obj.get("progress"), name),
+        stored_result=stored if isinstance(stored, dict) else None,
+        mismatches=tuple(mismatches),
+    )
+
+
+def compare_results(stored: object, result: Result) -> list[str]:
+    """Differences between a stored result and the recomputed one, in words."""
+    if not isinstance(stored, dict):
+        return [f"result: stored {_json_type(stored)}, expected an object"]
+    out: list[str] = []
+    fresh = result.to_dict()
+    for key in ("outcome", "crisis"):
+        if stored.get(key) != fresh[key]:
+            out.append(f"{key}: stored {_short(stored.get(key))}, recomputed {_short(fresh[key])}")
+    scores = stored.get("scores")
+    scores = scores if isinstance(scores, dict) else {}
+    for key in SCORE_KEYS:
+        if key in scores and scores[key] != fresh["scores"][key]:
+            out.append(
+                f"scores.{key}: stored {_short(scores[key])}, recomputed "
+                f"{_short(fresh['scores'][key])}"
+            )
+    findings = stored.get("findings")
+    stored_ids = (
+        {f.get("id") for f in findings if isinstance(f, dict)}
+        if isinstance(findings, list)
+        else set()
+    )
+    fresh_ids = set(result.finding_ids)
+    if stored_ids != fresh_ids:
+        extra = sorted(str(x) for x in stored_ids - fresh_ids)
+        lacking = sorted(fresh_ids - {x for x in stored_ids if isinstance(x, str)})
+        parts = []
+        if lacking:
+            parts.append("not stored: " + ", ".join(lacking))
+        if extra:
+            parts.append("stored but not recomputed: " + ", ".join(e[:30] for e in extra[:5]))
+        out.append("findings: " + "; ".join(parts))
+    return out
+
+
+def _optional_text(
+    obj: Mapping[str, Any], key: str, name: str, pattern: re.Pattern[str] | None = None
+) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 60 or (pattern and not pattern.match(value)):
+        raise RecordError(
+            "record.invalid_field", f"{name}: {key} is {_short(value)}, which is not valid"
+        )
+    return value
+
+
+def _progress_step(value: object, name: str) -> str | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or set(value) - {"step"}
+        or not isinstance(value.get("step"), str)
+        or len(value["step"]) > 40
+    ):
+        raise RecordError(
+            "record.invalid_field", f'{name}: progress must be an object like {{"step": "about"}}'
+        )
+    step: str = value["step"]
+    return step
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _is_json(value) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
