@@ -10,8 +10,9 @@ Links:
   (``sms:741741?body=HOME``), which current iOS and Android messaging apps both read.
   The older ``sms:741741?&body=HOME`` work-around is deliberately not used.
 
-Errors: a broken data file raises :class:`CrisisDataError` (a ``ValueError``) whose message
-names the file, the place in it and the problem, one line per problem.
+Errors: a broken data file raises :class:`CrisisDataError` (a ``ScreeningError`` and a
+``ValueError``) whose message names the file, the place in it and the problem, one line per
+problem.
 
 Pure core: no clock (callers pass ``today``), no environment, no Streamlit.
 """
@@ -34,6 +35,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import ErrorDetails
+
+from screening.errors import ScreeningError
 
 __all__ = [
     "BUNDLED_CRISIS_FILE",
@@ -65,7 +68,7 @@ _RETIRED_NUMBER = re.compile(r"2738255|273talk", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s().+\-/]")
 
 
-class CrisisDataError(ValueError):
+class CrisisDataError(ScreeningError, ValueError):
     """The crisis-resources file cannot be used; the message says where and why."""
 
     def __init__(self, source: str, problems: list[str]) -> None:

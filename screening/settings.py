@@ -4,8 +4,8 @@ Settings come from one small TOML file (see ``settings.example.toml``). The UI d
 *which* file (it reads the ``SCREENING_SETTINGS`` environment variable); this module only
 reads the path it is given, so it stays free of the environment.
 
-Every problem is reported as a :class:`SettingsError` (a ``ValueError``) with one line per
-problem naming the file, the key and how to fix it, e.g.::
+Every problem is reported as a :class:`SettingsError` (a ``ScreeningError`` and a
+``ValueError``) with one line per problem naming the file, the key and how to fix it, e.g.::
 
     clinic.toml › region: 'fr' is not a supported region; use one of us, uk, ca, au, eu
 """
@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from screening.crisis import DEFAULT_REGION, REGION_CODES, RegionCode
+from screening.errors import ScreeningError
 
 __all__ = [
     "DEFAULT_CLINIC_NAME",
@@ -50,7 +51,7 @@ _JPEG_MAGIC = b"\xff\xd8\xff"
 _LOGO_SUFFIXES = {".png": _PNG_MAGIC, ".jpg": _JPEG_MAGIC, ".jpeg": _JPEG_MAGIC}
 
 
-class SettingsError(ValueError):
+class SettingsError(ScreeningError, ValueError):
     """The settings file cannot be used; one line per problem: file › key: what and how."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
