@@ -36,8 +36,8 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return "NaN" if math.isnan(value) else repr(value)
-    if isinstance(value, int) and abs(value) > 10**12:
-        return "a very large number"
+    if isinstance(value, int):
+        return "a very large number" if abs(value) > 10**12 else str(value)
     if isinstance(value, str):
         return repr(value[:40] + "…") if len(value) > 40 else repr(value)
     if isinstance(value, list):

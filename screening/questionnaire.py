@@ -355,11 +355,11 @@ def _check(q: Questionnaire) -> Iterator[str]:
                 siblings[sub.id] = sub
 
 
-def _duplicates(where: str, ids: list[str]) -> Iterator[str]:
+def _duplicates(where: str, ids: list[str], noun: str = "id") -> Iterator[str]:
     seen: set[str] = set()
     for x in ids:
         if x in seen:
-            yield f"{where}: '{x}' is listed twice; every id must be unique"
+            yield f"{where}: '{x}' is listed twice; every {noun} must be unique"
         seen.add(x)
 
 
@@ -380,7 +380,7 @@ def _check_question(where: str, q: Question, earlier: dict[str, Question]) -> It
         yield f"{where}.items: only a repeat question has items; remove them"
     if has_options and not isinstance(q.options, str):
         codes = [o.code for o in q.options]
-        yield from _duplicates(f"{where}.options", [str(c) for c in codes])
+        yield from _duplicates(f"{where}.options", [str(c) for c in codes], "code")
         if len({type(c) for c in codes}) > 1:
             yield f"{where}.options: codes mix numbers and text; use one kind"
     yield from _check_conditions(f"{where}.enabled_when", q.enabled_when, earlier)
