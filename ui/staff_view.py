@@ -1,0 +1,295 @@
+"""Widgets of the staff review page: the table, charts, problems, detail and downloads.
+
+Everything here draws from rows and entries made by ``screening.review``; nothing is
+cached across sessions and nothing about a respondent is logged. Respondent text (names,
+file names, free-text answers) is shown only in dataframes, st.text or st.code, never as
+markdown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from screening.review import (
+    TABLE_COLUMNS,
+    Entry,
+    FileProblem,
+    answer_lines,
+    clinician_notes,
+    count_by_band,
+    count_by_outcome,
+    export_name,
+    pdf_zip,
+)
+from screening.rules import DISCLAIMER, KIND_TITLES, KINDS, OUTCOMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# --------------------------------------------------------------------------- table
+
+
+def triage_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The displayed columns of the rows as a DataFrame with readable headings."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{key: row[key] for key in TABLE_COLUMNS} for row in rows], columns=list(TABLE_COLUMNS)
+    )
+    for key in ("phq9_total", "failed_trials"):
+        frame[key] = frame[key].astype("Int64")
+    return frame.rename(columns=TABLE_COLUMNS)
+
+
+def show_table(rows: Sequence[dict[str, Any]]) -> None:
+    """The triage table (sortable by clicking a heading)."""
+    frame = triage_frame(rows)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "#": st.column_config.NumberColumn("#", width="small", format="%d"),
+            "Crisis": st.column_config.TextColumn(
+                "Crisis", help="⚠ CRISIS: PHQ-9 item 9 above zero or a safety answer yes"
+            ),
+            "Urgent": st.column_config.TextColumn(
+                "Urgent", help="⚠ URGENT: a plan, intent or recent self-harm was reported"
+            ),
+            "Stored result": st.column_config.TextColumn(
+                "Stored result",
+                help="⚠ differs: the result saved in the file is not the one recomputed "
+                "from its answers (the recomputed one is shown)",
+            ),
+            "MSM (approx.)": st.column_config.TextColumn(
+                "MSM (approx.)", help="Maudsley Staging Method, approximate, from self-report"
+            ),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _bar_chart(counts: list[tuple[str, int]], title: str) -> Any:
+    import altair as alt
+    import pandas as pd
+
+    data = pd.DataFrame(counts, columns=["label", "records"])
+    order = [label for label, _ in counts]
+    base = alt.Chart(data, title=title).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("records:Q", title="Records", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("records:Q", title="Records")],
+    )
+    bars = base.mark_bar(color="#2f5d8a")
+    labels = base.mark_text(align="left", dx=3, color="#1f2937").encode(text="records:Q")
+    return (bars + labels).properties(height=alt.Step(26))
+
+
+def show_charts(rows: Sequence[dict[str, Any]]) -> None:
+    """Records by outcome and by PHQ-9 band, with the same numbers in words."""
+    by_outcome = count_by_outcome(rows)
+    by_band = count_by_band(rows)
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(_bar_chart(by_outcome, "By outcome"), width="stretch")
+        st.caption(_in_words(by_outcome))
+    with right:
+        st.altair_chart(_bar_chart(by_band, "By PHQ-9 band"), width="stretch")
+        st.caption(_in_words(by_band))
+
+
+def _in_words(counts: list[tuple[str, int]]) -> str:
+    return "; ".join(f"{label}: {n}" for label, n in counts)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+def problems_frame(problems: Sequence[FileProblem]) -> pd.DataFrame:
+    """Refused files as a table: file, problem, crisis answers seen."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "File": p.name,
+                "Crisis answers": "⚠ CRISIS" if p.crisis else "",
+                "Problem": p.message,
+                "Code": p.code,
+            }
+            for p in problems
+        ],
+        columns=["File", "Crisis answers", "Problem", "Code"],
+    )
+
+
+def show_problems(problems: Sequence[FileProblem]) -> None:
+    """The refused files; those with crisis answers first and called out."""
+    crisis = sum(p.crisis for p in problems)
+    if crisis:
+        st.error(
+            f"⚠ {crisis} refused file(s) contain crisis answers (PHQ-9 item 9 above zero or a "
+            "safety answer yes). Open the file itself and follow your crisis procedure.",
+            icon="⚠️",
+        )
+    with st.expander(f"Files not loaded ({len(problems)})", expanded=True):
+        st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _crisis_footer() -> str | None:
+    """The crisis line of the deployment's region (settings from SCREENING_SETTINGS)."""
+    try:
+        from screening.crisis import footer_line, load_crisis_resources
+        from screening.settings import SETTINGS_ENV_VAR, load_settings
+
+        raw = os.environ.get(SETTINGS_ENV_VAR, "").strip()
+        settings = load_settings(Path(raw) if raw else None)
+        return footer_line(load_crisis_resources().region(settings.region))
+    except Exception:  # settings are checked at startup; never hide the panel here
+        return None
+
+
+def show_summary(entry: Entry) -> None:
+    """The summary as the respondent saw it: crisis first, outcome, findings, scores."""
+    result = entry.record.result
+    if result.crisis:
+        lines = ["**⚠ CRISIS.** Support resources were shown to this person."]
+        if result.urgent:
+            lines.append("**⚠ URGENT:** a plan, intent or recent self-harm was reported.")
+        footer = _crisis_footer()
+        if footer:
+            lines.append(footer)
+        st.error("  \n".join(lines), icon="⚠️")
+    outcome = OUTCOMES[result.outcome]
+    st.markdown(f"#### {outcome.title}")
+    st.markdown(outcome.text)
+    for kind in KINDS:
+        found = result.by_kind(kind)
+        if not found:
+            continue
+        st.markdown(f"**{KIND_TITLES[kind]}**")
+        for finding in found:
+            st.markdown(f"- **{finding.title}.** {finding.detail}")
+    scores = result.scores
+    phq = scores.get("phq9_total")
+    st.markdown(
+        "**Scores.** "
+        + " · ".join(
+            [
+                f"PHQ-9: {phq if phq is not None else 'not scored'}"
+                + (
+                    f" ({str(scores.get('phq9_band')).replace('_', ' ')})"
+                    if phq is not None
+                    else ""
+                ),
+                f"failed adequate trials: {_or_dash(scores.get('failed_adequate_trials'))}",
+                f"possibly adequate: {_or_dash(scores.get('possibly_adequate_trials'))}",
+                f"MSM (approximate, from self-report): {_or_dash(scores.get('msm_total'))}",
+                f"AUDIT-C: {_or_dash(scores.get('auditc_total'))}",
+            ]
+        )
+    )
+    if result.missing:
+        st.markdown(f"**Missing answers:** {len(result.missing)}")
+        st.text(", ".join(result.missing))
+    st.caption(DISCLAIMER)
+
+
+def _or_dash(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def show_detail(entry: Entry, render_pdf: Callable[[Entry], bytes] | None) -> None:
+    """One record: the summary, clinician notes, every answer, mismatches, its PDF."""
+    record = entry.record
+    st.text(
+        f"Record #{entry.number} · file: {entry.source} · "
+        f"name: {record.display_name or '(none given)'} · "
+        f"status: {'completed' if record.status == 'completed' else 'in progress'} · "
+        f"date: {(record.created_at or '—')[:10]}"
+    )
+    if record.mismatches:
+        st.warning(
+            "⚠ The result stored in this file differs from the one recomputed from its "
+            "answers. The recomputed result is shown. Differences:",
+            icon="⚠️",
+        )
+        st.text("\n".join(record.mismatches))
+    summary, clinician, answers = st.tabs(["Summary", "Clinician notes", "Answers"])
+    with summary:
+        show_summary(entry)
+    with clinician:
+        for note in clinician_notes(record):
+            st.markdown(f"**{note.title}** · {note.kind_title} · `{note.id}`")
+            st.markdown(note.clinician)
+            st.caption(f"Source: {note.source}")
+    with answers:
+        import pandas as pd
+
+        lines = answer_lines(record.answers)
+        st.dataframe(
+            pd.DataFrame(
+                [(a.section, a.question, a.answer) for a in lines],
+                columns=["Section", "Question", "Answer"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if render_pdf is not None:
+        st.download_button(
+            "Download this summary (PDF)",
+            data=lambda: render_pdf(entry),
+            file_name=export_name("pdf", entry.number),
+            mime="application/pdf",
+            on_click="ignore",
+            key=f"staff_pdf_{entry.number}",
+        )
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def show_downloads(
+    entries: Sequence[Entry],
+    write_csv: Callable[[Sequence[Entry]], bytes] | None,
+    render_pdf: Callable[[Entry], bytes] | None,
+) -> None:
+    """CSV of the shown rows and a ZIP of their PDFs, each built only on click."""
+    shown = tuple(entries)
+    left, right = st.columns(2)
+    with left:
+        if write_csv is not None:
+            st.download_button(
+                f"Download CSV ({len(shown)} rows shown)",
+                data=lambda: write_csv(shown),
+                file_name=export_name("csv"),
+                mime="text/csv",
+                on_click="ignore",
+                disabled=not shown,
+                key="staff_csv",
+            )
+        else:
+            st.caption("CSV export is not available in this version.")
+    with right:
+        if render_pdf is not None:
+            st.download_button(
+                f"Download PDFs as ZIP ({len(shown)})",
+                data=lambda: pdf_zip(shown, render_pdf),
+                file_name=export_name("zip"),
+                mime="application/zip",
+                on_click="ignore",
+                disabled=not shown,
+                key="staff_zip",
+            )
+        else:
+            st.caption("PDF export is not available in this version.")
