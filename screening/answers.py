@@ -10,7 +10,7 @@ are pruned before anything reads them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from screening.errors import AnswersInvalid, Problem
@@ -60,7 +60,12 @@ def validate_answers(raw: object, questionnaire: Questionnaire) -> Answers:
     problems: list[Problem] = []
     out: Answers = {}
     by_id = questionnaire.by_id
+    choice_codes = _choice_codes(questionnaire)
     for key, value in raw.items():
+        codes = choice_codes.get(key)
+        if codes is not None and value.__class__ in _STR_INT and value in codes:
+            out[key] = value  # fast path: a valid single/ynu/ynp code
+            continue
         question = by_id.get(key) if isinstance(key, str) else None
         if question is None:
             problems.append(Problem(str(key)[:60], "is not a question of this questionnaire"))
@@ -82,6 +87,11 @@ def validate_answers(raw: object, questionnaire: Questionnaire) -> Answers:
 
 def _validate_value(q: Question, value: object, path: str, problems: list[Problem]) -> Any:
     t = q.type
+    if t in _CODE_TYPES:  # the common case first: single, ynu, ynp
+        if value.__class__ in (str, int) and value in q.codes:
+            return value
+        problems.append(Problem(path, _bad_code(q, value)))
+        return None
     if t == "integer":
         if type(value) is not int:
             problems.append(Problem(path, f"expected {_TYPE_WORDS[t]}, found {describe(value)}"))
@@ -122,11 +132,20 @@ def _validate_value(q: Question, value: object, path: str, problems: list[Proble
                 return None
             seen.add(code)
         return list(value)
-    # single, ynu, ynp
-    if type(value) not in (str, int) or value not in q.codes:
-        problems.append(Problem(path, _bad_code(q, value)))
-        return None
-    return value
+    raise AssertionError(f"unhandled question type {t}")  # pragma: no cover
+
+
+_CODE_TYPES = frozenset({"single", "ynu", "ynp"})
+_STR_INT = (str, int)
+
+
+def _choice_codes(questionnaire: Questionnaire) -> dict[str, frozenset[Any]]:
+    """Codes of every single/ynu/ynp question by id (derived once per questionnaire)."""
+    cached: dict[str, frozenset[Any]] | None = questionnaire.__dict__.get("_choice_codes")
+    if cached is None:
+        cached = {q.id: q.codes for q in questionnaire.questions if q.type in _CODE_TYPES}
+        questionnaire.__dict__["_choice_codes"] = cached
+    return cached
 
 
 def _bad_code(q: Question, value: object) -> str:
@@ -210,8 +229,14 @@ def conditions_hold(
     if not conditions:
         return True
     if behavior == "any":
-        return any(condition_holds(c, answers) for c in conditions)
-    return all(condition_holds(c, answers) for c in conditions)
+        for c in conditions:
+            if condition_holds(c, answers):
+                return True
+        return False
+    for c in conditions:
+        if not condition_holds(c, answers):
+            return False
+    return True
 
 
 def is_enabled(q: Question, answers: Mapping[str, Any], questionnaire: Questionnaire) -> bool:
@@ -238,23 +263,116 @@ def is_required(q: Question, answers: Mapping[str, Any]) -> bool:
 
 # --------------------------------------------------------------------------- pruning
 
+Test = Callable[[Mapping[str, Any]], bool]
+Step = tuple[str, Test | None, bool, tuple[Condition, ...], bool, Question]
 
-def prune(answers: Mapping[str, Any], questionnaire: Questionnaire) -> Answers:
-    """Drop answers to hidden questions (and hidden sub-answers inside repeat entries).
 
-    Questions only depend on earlier ones, so one pass in order is enough.
+def compile_condition(c: Condition) -> Test:
+    """A fast test equivalent to ``condition_holds(c, answers)``."""
+    key, value = c.question, c.value
+    if c.operator == "=":
+
+        def equal(answers: Mapping[str, Any]) -> bool:
+            v = answers.get(key)
+            return value in v if v.__class__ is list else v == value
+
+        return equal
+    if c.operator == "!=":
+
+        def differ(answers: Mapping[str, Any]) -> bool:
+            v = answers.get(key)
+            return value not in v if v.__class__ is list else v != value
+
+        return differ
+    return lambda answers: condition_holds(c, answers)
+
+
+def compile_conditions(conditions: Sequence[Condition], behavior: str) -> Test | None:
+    """A fast test equivalent to ``conditions_hold``; None when there are no conditions."""
+    if not conditions:
+        return None
+    tests = tuple(compile_condition(c) for c in conditions)
+    if len(tests) == 1:
+        return tests[0]
+    if behavior == "any":
+
+        def any_holds(answers: Mapping[str, Any]) -> bool:
+            for t in tests:
+                if t(answers):
+                    return True
+            return False
+
+        return any_holds
+
+    def all_hold(answers: Mapping[str, Any]) -> bool:
+        for t in tests:
+            if not t(answers):
+                return False
+        return True
+
+    return all_hold
+
+
+def _gates(questionnaire: Questionnaire) -> tuple[Step, ...]:
+    """Each question as (id, gate, required, required_when, is_repeat, question); the gate
+    tests the section's conditions and then the question's own. Derived once."""
+    cached: tuple[Step, ...] | None = questionnaire.__dict__.get("_gates")
+    if cached is not None:
+        return cached
+    plan: list[Step] = []
+    for q in questionnaire.questions:
+        tests: list[Test] = []
+        if q.section is not None:
+            section = questionnaire.section_by_id[q.section]
+            t = compile_conditions(section.enabled_when, section.enabled_behavior)
+            if t is not None:
+                tests.append(t)
+        t = compile_conditions(q.enabled_when, q.enabled_behavior)
+        if t is not None:
+            tests.append(t)
+        gate: Test | None
+        if not tests:
+            gate = None
+        elif len(tests) == 1:
+            gate = tests[0]
+        else:
+            first, second = tests
+            gate = lambda answers, a=first, b=second: a(answers) and b(answers)  # noqa: E731
+        plan.append((q.id, gate, q.required, q.required_when, q.type == "repeat", q))
+    result = tuple(plan)
+    questionnaire.__dict__["_gates"] = result  # static data derived from a frozen model
+    return result
+
+
+def prune_and_find_missing(
+    answers: Mapping[str, Any], questionnaire: Questionnaire
+) -> tuple[Answers, list[str]]:
+    """One pass in questionnaire order: the pruned answers and the missing required ids.
+
+    Questions only depend on earlier ones, so the answers kept so far decide.
     """
     kept: Answers = {}
-    for q in questionnaire.questions:
-        if q.id not in answers:
+    missing: list[str] = []
+    for qid, gate, required, required_when, is_repeat, q in _gates(questionnaire):
+        if gate is not None and not gate(kept):
             continue
-        if not is_enabled(q, kept, questionnaire):
+        value = answers.get(qid)
+        if value is None:
+            if required or (required_when and conditions_hold(required_when, "all", kept)):
+                missing.append(qid)
             continue
-        value = answers[q.id]
-        if q.type == "repeat" and isinstance(value, list):
-            value = [_prune_entry(q, entry) for entry in value]
-        kept[q.id] = value
-    return kept
+        if is_repeat and isinstance(value, list):
+            entries = [_prune_entry(q, entry) for entry in value]
+            for i, entry in enumerate(entries):
+                missing.extend(f"{qid}[{i}].{sub}" for sub in missing_in_entry(q, entry))
+            value = entries
+        kept[qid] = value
+    return kept, missing
+
+
+def prune(answers: Mapping[str, Any], questionnaire: Questionnaire) -> Answers:
+    """Drop answers to hidden questions (and hidden sub-answers inside repeat entries)."""
+    return prune_and_find_missing(answers, questionnaire)[0]
 
 
 def _prune_entry(q: Question, entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,24 +391,12 @@ def missing_answers(
 ) -> list[str]:
     """Ids of required, enabled questions without an answer (``ad_trials[0].weeks`` inside
     entries), in questionnaire order; limited to one section when given.
-
-    ``answers`` should already be pruned.
     """
-    missing: list[str] = []
-    for q in questionnaire.questions:
-        if section is not None and q.section != section:
-            continue
-        if not is_enabled(q, answers, questionnaire):
-            continue
-        value = answers.get(q.id)
-        if value is None:
-            if is_required(q, answers):
-                missing.append(q.id)
-            continue
-        if q.type == "repeat" and isinstance(value, list):
-            for i, entry in enumerate(value):
-                missing.extend(f"{q.id}[{i}].{sub}" for sub in missing_in_entry(q, entry))
-    return missing
+    missing = prune_and_find_missing(answers, questionnaire)[1]
+    if section is None:
+        return missing
+    in_section = {q.id for q in questionnaire.questions if q.section == section}
+    return [m for m in missing if m.split("[", 1)[0] in in_section]
 
 
 def missing_in_entry(q: Question, entry: Mapping[str, Any]) -> list[str]:

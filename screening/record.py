@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from screening.answers import AnswerValue, prune, validate_answers
 from screening.errors import AnswersInvalid, RecordError
@@ -23,24 +22,25 @@ FORMAT = "ketamine-screening-record"
 FORMAT_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
 MAX_DEPTH = 32
-TOP_LEVEL_KEYS = (
-    "format",
-    "format_version",
-    "questionnaire_id",
-    "questionnaire_version",
-    "status",
-    "created_at",
-    "app_version",
-    "progress",
-    "answers",
-    "result",
+TOP_LEVEL_KEYS = frozenset(
+    (
+        "format",
+        "format_version",
+        "questionnaire_id",
+        "questionnaire_version",
+        "status",
+        "created_at",
+        "app_version",
+        "progress",
+        "answers",
+        "result",
+    )
 )
 Status = Literal["completed", "in_progress"]
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedRecord:
+class LoadedRecord(NamedTuple):
     """A record read back: validated answers, the recomputed result, any mismatch."""
 
     name: str
@@ -52,7 +52,7 @@ class LoadedRecord:
     questionnaire_version: str | None = None
     progress_step: str | None = None
     stored_result: dict[str, Any] | None = None
-    mismatches: tuple[str, ...] = field(default=())
+    mismatches: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str | None:
@@ -229,8 +229,8 @@ def record_from_object(
         raise RecordError(
             "record.invalid_answers", f"{name}: invalid answers: {shown}{more}"
         ) from None
-    answers = prune(answers, qn)
     result = evaluate(answers, qn)
+    answers = result.answers
     status = obj.get("status")
     if status not in ("completed", "in_progress", None):
         raise RecordError(

@@ -11,10 +11,10 @@ is information to discuss with a clinician, not a decision.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
-from screening.answers import missing_answers, prune
+from screening.answers import prune_and_find_missing
 from screening.predicates import (
     AllOf,
     Always,
@@ -90,9 +90,8 @@ class OutcomeText:
     when: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A rule that fired, with the answers that made it fire."""
+class Finding(NamedTuple):
+    """A rule that fired, with the answers that made it fire (a tuple: cheap to build)."""
 
     id: str
     kind: Kind
@@ -113,17 +112,17 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """Everything the answers mean: outcome, crisis, scores, findings, missing ids."""
+class Result(NamedTuple):
+    """Everything the answers mean: outcome, crisis, scores, findings, missing ids, and the
+    pruned answers they were computed from."""
 
     outcome: Outcome
     crisis: bool
     scores: Scores
     findings: tuple[Finding, ...]
     missing: tuple[str, ...]
+    answers: dict[str, Any]
     rules_version: str = RULES_VERSION
-    answers: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def urgent(self) -> bool:
@@ -680,8 +679,7 @@ def evaluate(answers: Mapping[str, Any], questionnaire: Questionnaire | None = N
     raises F-CRISIS-RESOURCES on a half-finished questionnaire.
     """
     qn = questionnaire or load_questionnaire()
-    kept = prune(answers, qn)
-    missing = missing_answers(kept, qn)
+    kept, missing = prune_and_find_missing(answers, qn)
     scores = compute_scores(kept)
     facts = {**kept, **scores}
     findings: list[Finding] = []

@@ -7,8 +7,7 @@ All functions read pruned, validated answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 PHQ9_ITEMS = tuple(f"phq9_{i}" for i in range(1, 10))
 TRIAL_FIELDS = ("medication", "weeks", "took_as_prescribed", "benefit", "status")
@@ -54,11 +53,10 @@ def phq9_band(total: int | None) -> str | None:
     return "severe"
 
 
-@dataclass(frozen=True, slots=True)
-class TrialAssessment:
+class TrialAssessment(NamedTuple):
     """What one antidepressant trial counts for (Delphi TRD definition; MGH staging)."""
 
-    index: int
+    position: int
     medication: str | None  # distinct-medication key: code, or "other:<lower-cased text>"
     complete: bool
     adequate: bool
