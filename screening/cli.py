@@ -132,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=QUESTIONNAIRE_FORMATS, default="json")
     p.set_defaults(handler=cmd_questionnaire)
 
+    from screening.review_cli import add_parser as add_review_parser
+
+    add_review_parser(sub)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -78,6 +78,8 @@ PROBLEM_CODES = (
     "review.csv_too_many_rows",
     "review.csv_too_many_columns",
     "review.unsupported",
+    "review.not_found",
+    "review.unreadable",
 )
 
 Kind = Literal["record", "fhir", "csv"]
@@ -141,12 +143,13 @@ class _Refused(Exception):
 
 # --------------------------------------------------------------------------- sniffing
 
+PDF = "a PDF document"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a ZIP archive"),
     (b"PK\x05\x06", "a ZIP archive"),
     (b"PK\x07\x08", "a ZIP archive"),
     (b"\x1f\x8b", "a GZIP archive"),
-    (b"%PDF-", "a PDF document"),
+    (b"%PDF-", PDF),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"\xfd7zXZ\x00", "an XZ archive"),
@@ -275,11 +278,17 @@ class ReviewBuilder:
 
     def _load(self, name: str, data: bytes) -> list[tuple[Kind, LoadedRecord]]:
         kind, what = sniff(data)
+        if kind == "archive" and what == PDF:
+            raise _Refused(
+                "review.archive",
+                f"{name}: is a PDF document. PDFs are not accepted: upload the record file "
+                "(.json or .csv) the app saved, not the printed summary.",
+            )
         if kind == "archive":
             raise _Refused(
                 "review.archive",
-                f"{name}: is {what}. Archives and PDFs are not accepted: unpack it and "
-                "upload the record files (.json or .csv) inside.",
+                f"{name}: is {what}. Archives are not accepted: unpack it and upload the "
+                "record files (.json or .csv) inside.",
             )
         if kind == "binary":
             raise _Refused(
@@ -771,3 +780,13 @@ def pdf_zip(entries: Iterable[Entry], render: Callable[[Entry], bytes]) -> bytes
             info.compress_type = zipfile.ZIP_STORED
             archive.writestr(info, render(entry))
     return buffer.getvalue()
+
+
+def csv_writer() -> Callable[[Sequence[Entry]], bytes] | None:
+    """Bytes of one CSV (this product's format) holding the given records, or None."""
+    return None
+
+
+def pdf_renderer() -> Callable[[Entry], bytes] | None:
+    """Bytes of one record's summary PDF, or None."""
+    return None

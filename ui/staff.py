@@ -19,9 +19,11 @@ from screening.review import (
     Entry,
     Review,
     ReviewBuilder,
+    csv_writer,
     filter_rows,
     findings_present,
     outcome_choices,
+    pdf_renderer,
     sort_rows,
     triage_rows,
 )
@@ -93,9 +95,7 @@ def _review(uploads: Sequence[Any]) -> tuple[Review, list[dict[str, Any]]]:
 
 def _exports() -> tuple[Callable[[Sequence[Entry]], bytes] | None, Callable[[Entry], bytes] | None]:
     """The CSV writer and PDF renderer from screening.exports, when they are installed."""
-    from ui import staff_exports
-
-    return staff_exports.csv_writer(), staff_exports.pdf_renderer()
+    return csv_writer(), pdf_renderer()
 
 
 def _filters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
