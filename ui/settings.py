@@ -1,0 +1,102 @@
+"""The deployment's clinic settings, for the pages.
+
+The file is named by the ``SCREENING_SETTINGS`` environment variable (no variable: the
+built-in defaults). It is read and checked once per process per path with
+``st.cache_resource``: it is static deployment data and holds nothing about a respondent.
+
+    settings = require_settings()     # first thing on every page (streamlit_app.py)
+    show_clinic_header(settings)      # logo and clinic name
+    settings.region                   # crisis resources for the panel and footer
+    settings.clinic_name              # into the PDF
+
+A broken file stops the page with one clear message that names the file, the key and how
+to fix it (``st.error`` + ``st.stop()``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+if TYPE_CHECKING:
+    from screening.settings import ClinicSettings
+
+SETTINGS_ENV_VAR = "SCREENING_SETTINGS"  # the same name as screening.settings.SETTINGS_ENV_VAR
+
+_log = logging.getLogger(__name__)
+
+STOP_TITLE = "The app cannot start: the clinic settings file has a problem."
+STOP_HINT = (
+    "Fix the file (see settings.example.toml), or unset SCREENING_SETTINGS to use the "
+    "built-in defaults, then restart the app."
+)
+
+
+def settings_path() -> Path | None:
+    """The settings file named by SCREENING_SETTINGS, or None when it is unset or blank."""
+    raw = os.environ.get(SETTINGS_ENV_VAR, "").strip()
+    return Path(raw) if raw else None
+
+
+@st.cache_resource(show_spinner=False)
+def _load(path: str | None) -> ClinicSettings:
+    from screening.settings import load_settings
+
+    return load_settings(Path(path) if path is not None else None)
+
+
+def load_clinic_settings() -> ClinicSettings:
+    """The settings, read once per process (per path); raises SettingsError when invalid."""
+    path = settings_path()
+    return _load(str(path) if path is not None else None)
+
+
+def settings_problem() -> str | None:
+    """The message of an invalid settings file, or None when the settings are usable."""
+    from screening.settings import SettingsError
+
+    try:
+        load_clinic_settings()
+    except SettingsError as exc:
+        return str(exc)
+    return None
+
+
+def require_settings() -> ClinicSettings:
+    """The settings; on a broken file, show what is wrong and stop the page (no traceback)."""
+    from screening.settings import SettingsError
+
+    try:
+        return load_clinic_settings()
+    except SettingsError as exc:
+        problem = str(exc)
+    st.error(STOP_TITLE, icon=":material/error:")
+    st.code(problem, language=None, wrap_lines=True)
+    st.caption(STOP_HINT)
+    st.stop()
+
+
+def show_clinic_header(settings: ClinicSettings) -> None:
+    """The clinic's logo (top of the sidebar) and name; nothing for the generic default."""
+    from screening.settings import DEFAULT_CLINIC_NAME
+
+    if settings.logo is not None:
+        try:
+            st.logo(str(settings.logo), size="large")
+        except StreamlitAPIException:  # PNG/JPEG by its first bytes but not decodable
+            _log.warning("clinic logo %s could not be shown; check the image", settings.logo)
+    if settings.clinic_name != DEFAULT_CLINIC_NAME:
+        # The name is deployment text, shown as text: escaped, never read as markup.
+        st.html(f'<p class="clinic-name"><strong>{html.escape(settings.clinic_name)}</strong></p>')
+
+
+def contact_lines(settings: ClinicSettings) -> list[str]:
+    """The clinic's contact details that are set, one plain line each, in a fixed order."""
+    parts = [settings.phone, settings.email, settings.website, settings.address]
+    return [part for part in parts if part]
