@@ -372,15 +372,11 @@ class ReviewBuilder:
                 f"{name}: the CSV has {rows:,} rows; the limit is "
                 f"{self.limits.max_csv_rows:,}. Split it into smaller files.",
             )
-        reader = _csv_reader()
-        if reader is None:
-            raise _Refused(
-                "review.unsupported",
-                f"{name}: CSV files cannot be read by this version.",
-            )
         try:
-            loaded = reader(text, name, self.qn)
+            loaded = _csv_reader()(text, name, self.qn)
         except ScreeningError as exc:
+            if getattr(exc, "code", None) == "csv.wrong_header":
+                raise _Refused("review.not_a_record", str(exc)) from None
             raise _refused_from(exc, False, default="review.invalid_csv") from None
         out: list[tuple[Kind, LoadedRecord]] = []
         for item in loaded:
@@ -455,20 +451,10 @@ def _fhir_reader() -> FhirReader | None:
     return read
 
 
-def _csv_reader() -> CsvReader | None:
-    try:
-        product_csv = importlib.import_module("screening.exports.csv")
-    except ImportError:
-        return None
-    read_csv = getattr(product_csv, "read_csv", None)
-    if read_csv is None:
-        return None
+def _csv_reader() -> CsvReader:
+    from screening.exports.csv import read_csv
 
-    def read(text: str, name: str, qn: Questionnaire) -> Sequence[LoadedRecord | FileProblem]:
-        result: Sequence[LoadedRecord | FileProblem] = read_csv(text, name, qn)
-        return result
-
-    return read
+    return read_csv
 
 
 def load_files(
@@ -783,8 +769,14 @@ def pdf_zip(entries: Iterable[Entry], render: Callable[[Entry], bytes]) -> bytes
 
 
 def csv_writer() -> Callable[[Sequence[Entry]], bytes] | None:
-    """Bytes of one CSV (this product's format) holding the given records, or None."""
-    return None
+    """Bytes of one CSV (this product's export format) holding the given records."""
+
+    def write(entries: Sequence[Entry]) -> bytes:
+        from screening.exports.csv import records_to_csv
+
+        return records_to_csv(e.record for e in entries)
+
+    return write
 
 
 def pdf_renderer() -> Callable[[Entry], bytes] | None:

@@ -462,3 +462,79 @@ def test_pdf_zip_has_one_file_per_entry(mixed):
 def test_entry_source_is_the_record_name(mixed):
     """Entry.source is the name the record was loaded under."""
     assert isinstance(mixed.entries[0], Entry) and mixed.entries[0].source == "typical-trd.json"
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def csv_of(*vignette_ids: str) -> bytes:
+    """This product's CSV export of some vignette records."""
+    from screening.exports.csv import records_to_csv
+    from tests.staff_data import record_obj
+
+    return records_to_csv(record_obj(v) for v in vignette_ids)
+
+
+def test_csv_rows_become_records():
+    """Each row of an exported CSV is one record, named by file and row."""
+    review = load_files([("day.csv", csv_of("typical-trd", "urgent-intent"))])
+    assert [(e.kind, e.source, e.record.result.outcome) for e in review.entries] == [
+        ("csv", "day.csv row 2", "discuss_ketamine"),
+        ("csv", "day.csv row 3", "seek_help_now"),
+    ]
+
+
+def test_csv_named_json_is_read_as_csv():
+    """A CSV export is recognised by its content, whatever its name."""
+    review = load_files([("day.json", csv_of("typical-trd"))])
+    assert [e.kind for e in review.entries] == ["csv"]
+
+
+def test_csv_round_trip_has_no_mismatch():
+    """Rows exported by the app carry no mismatch."""
+    review = load_files([("day.csv", csv_of("typical-trd", "item9-passive", "aneurysm"))])
+    assert [e.record.mismatches for e in review.entries] == [(), (), ()]
+
+
+def test_csv_with_edited_crisis_cell_is_flagged():
+    """A row whose crisis cell was changed to false is recomputed as crisis and flagged."""
+    text = csv_of("item9-passive").decode("utf-8-sig")
+    header, row = text.split("\r\n")[:2]
+    cells = row.split(",")
+    cells[header.split(",").index("crisis")] = "false"
+    data = (header + "\r\n" + ",".join(cells) + "\r\n").encode()
+    (row,) = triage_rows(load_files([("edited.csv", data)]).entries)
+    assert (row["is_crisis"], row["has_mismatch"]) == (True, True)
+
+
+def test_csv_bad_row_is_reported_and_others_load():
+    """A bad row becomes a problem naming its row; the other rows load."""
+    text = csv_of("typical-trd", "aneurysm").decode("utf-8-sig")
+    header, first, second = text.split("\r\n")[:3]
+    cells = first.split(",")
+    cells[header.split(",").index("age_years")] = "old"
+    data = "\r\n".join([header, ",".join(cells), second, ""]).encode()
+    review = load_files([("day.csv", data)])
+    assert ([e.source for e in review.entries], [p.name for p in review.problems]) == (
+        ["day.csv row 3"],
+        ["day.csv row 2"],
+    )
+
+
+def test_other_spreadsheet_is_not_a_record():
+    """A CSV that is not this product's export is refused as not a record."""
+    review = load_files([("list.csv", b"name,phone\nA,123\n")])
+    assert review.problems[0].code == "review.not_a_record"
+
+
+def test_csv_writer_round_trips_through_review(mixed):
+    """The CSV written for entries loads back with the same outcomes."""
+    from screening.review import csv_writer
+
+    writer = csv_writer()
+    assert writer is not None
+    entries = mixed.entries
+    back = load_files([("export.csv", writer(entries))])
+    assert [e.record.result.outcome for e in back.entries] == [
+        e.record.result.outcome for e in entries
+    ]

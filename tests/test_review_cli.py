@@ -141,3 +141,21 @@ def test_module_entry_point_runs_review(tmp_path):
         timeout=60,
     )
     assert (done.returncode, done.stdout.split("\t")[1]) == (0, "URGENT,CRISIS")
+
+
+def test_csv_option_writes_every_record_crisis_first(capsys, mixed, tmp_path):
+    """--csv OUT writes one row per loaded record, in the printed order, even with refusals."""
+    import csv
+    import io
+
+    out = tmp_path / "out.csv"
+    code, lines, _ = run(capsys, str(mixed), "--csv", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert (code, [r["record"] for r in rows]) == (1, [line.split("\t")[4] for line in lines])
+
+
+def test_csv_option_to_unwritable_place_exits_2(capsys, tmp_path):
+    """An output CSV that cannot be written: named on stderr, exit 2."""
+    folder = write(tmp_path / "in", good_files()[:1])
+    code, _, err = run(capsys, str(folder), "--csv", str(tmp_path / "no" / "such" / "out.csv"))
+    assert (code, "cannot be written" in err[-1]) == (2, True)

@@ -187,3 +187,43 @@ def test_two_sessions_never_see_each_others_uploads(loaded):
         ["mine.json"],
         12,
     )
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """file name → the deferred callable of each download button rendered."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return seen
+
+
+def test_csv_download_holds_the_filtered_rows(loaded, downloads):
+    """The CSV download holds exactly the rows shown, crisis first."""
+    import csv
+    import io
+
+    loaded.checkbox(key="staff_crisis_only").check().run()
+    data = downloads["screening-review.csv"]()
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    assert [row["record"] for row in rows] == [
+        "urgent-intent.json",
+        "item9-passive.json",
+        "tampered.json",
+    ]
+
+
+def test_download_names_hold_no_respondent_data(loaded, downloads):
+    """Download file names are fixed or numbered, never a name or a file name."""
+    loaded.selectbox(key="staff_open").set_value(5).run()
+    assert all(
+        name.startswith(("screening-review", "screening-summar")) and "gina" not in name.lower()
+        for name in downloads
+    )
