@@ -1,0 +1,1 @@
+"""The Streamlit pages (the doors onto the core in screening/)."""

@@ -1,0 +1,90 @@
+"""Shared by every page: clinic settings, crisis resources, the footer line, safe text.
+
+Nothing here holds anything about a respondent. The cached values are static: the
+deployment's settings file and the reviewed crisis-resources file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from screening.crisis import CrisisRegion
+    from screening.settings import ClinicSettings
+
+SETTINGS_ENV_VAR = "SCREENING_SETTINGS"
+
+# Shown when the crisis-resources file cannot be read: no numbers that could be wrong.
+FALLBACK_FOOTER = (
+    "In crisis? Call your local emergency number now, or go to the nearest emergency department."
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+
+
+def md_escape(text: str) -> str:
+    """Text made safe to place inside st.markdown: every markdown/HTML character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+@st.cache_resource(show_spinner=False)
+def _load_settings(path: str | None) -> ClinicSettings:
+    from screening.settings import load_settings
+
+    return load_settings(Path(path) if path else None)
+
+
+def clinic_settings() -> tuple[ClinicSettings | None, str | None]:
+    """The deployment's settings (file named by SCREENING_SETTINGS), or (None, error text)."""
+    path = os.environ.get(SETTINGS_ENV_VAR) or None
+    try:
+        return _load_settings(path), None
+    except Exception as exc:  # a broken settings file must not break the pages
+        return None, str(exc)
+
+
+def crisis_region() -> CrisisRegion:
+    """The crisis resources of the deployment's region (default US). May raise."""
+    from screening.crisis import DEFAULT_REGION, load_crisis_resources
+
+    settings, _ = clinic_settings()
+    code = settings.region if settings is not None else DEFAULT_REGION
+    return load_crisis_resources().region(code)
+
+
+def footer_text() -> str:
+    """The one-line crisis footer for the deployment's region; never raises."""
+    try:
+        from screening.crisis import footer_line
+
+        return footer_line(crisis_region())
+    except Exception:
+        return FALLBACK_FOOTER
+
+
+def crisis_footer() -> None:
+    """The short crisis line at the bottom of every page."""
+    st.divider()
+    st.caption(md_escape(footer_text()))
+
+
+STYLE = """
+<style>
+/* Question labels read as questions, not as small print. */
+.stMainBlockContainer [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
+.stMainBlockContainer .stCheckbox [data-testid="stWidgetLabel"] p { font-weight: 400; }
+/* The crisis panel: calm, clearly set apart. */
+.st-key-crisis-panel { background: #eef4fa; border-left: 6px solid #2f5d8a !important; }
+.st-key-crisis-panel a { font-weight: 600; }
+</style>
+"""
+
+
+def page_style() -> None:
+    """The few style rules the pages share (no outside fonts or assets)."""
+    st.html(STYLE)

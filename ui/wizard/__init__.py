@@ -1,0 +1,1 @@
+"""The patient self-screening wizard: state, widgets, steps, review and results."""

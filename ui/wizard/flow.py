@@ -1,0 +1,156 @@
+"""Which steps exist, and moving between them (button callbacks).
+
+The steps are the questionnaire's sections that are enabled for the answers so far
+(the safety step only when PHQ-9 item 9 is above "Not at all"), then the review.
+Callbacks run before the script, so the page renders the new view in the same run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from screening.answers import prune, section_enabled
+from screening.questionnaire import Questionnaire, Section, load_questionnaire
+from ui.wizard import state as S
+from ui.wizard.checks import step_problems
+
+REVIEW_TITLE = "Check your answers"
+
+
+def questionnaire() -> Questionnaire:
+    """The parsed questionnaire (parsed once per process: static data)."""
+    return load_questionnaire()
+
+
+def answers() -> dict[str, Any]:
+    """The current answers from session state (unvalidated; hidden answers kept)."""
+    return S.answers_from_state(st.session_state, questionnaire())
+
+
+def enabled_sections(pruned: dict[str, Any], qn: Questionnaire) -> list[Section]:
+    """The sections shown for these (pruned) answers, in order."""
+    return [s for s in qn.sections if section_enabled(s.id, pruned, qn)]
+
+
+def step_count(pruned: dict[str, Any], qn: Questionnaire) -> int:
+    """Steps in the flow: the enabled sections plus the review."""
+    return len(enabled_sections(pruned, qn)) + 1
+
+
+def current_step(pruned: dict[str, Any], qn: Questionnaire) -> Section:
+    """The section to show: the stored one, or the next enabled one if it is now hidden."""
+    wanted = st.session_state.get(S.STEP)
+    ids = [s.id for s in qn.sections]
+    start = ids.index(wanted) if wanted in ids else 0
+    for section in qn.sections[start:]:
+        if section_enabled(section.id, pruned, qn):
+            return section
+    return enabled_sections(pruned, qn)[-1]
+
+
+def _show(view: str, step: str | None = None) -> None:
+    state = st.session_state
+    state[S.VIEW] = view
+    if step is not None:
+        state[S.STEP] = step
+    state[S.CHECKED] = None
+    state[S.CONFIRM_CLEAR] = False
+    state[S.SCROLL] = True
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def start() -> None:
+    """Start (or continue) the questionnaire at its first step."""
+    qn = questionnaire()
+    st.session_state[S.FROM_REVIEW] = False
+    st.session_state[S.UPLOAD_ERROR] = None
+    _show("step", qn.sections[0].id)
+
+
+def _passes(section_id: str) -> bool:
+    qn = questionnaire()
+    if step_problems(answers(), qn, section_id):
+        st.session_state[S.CHECKED] = section_id
+        st.session_state[S.SCROLL] = True
+        return False
+    return True
+
+
+def next_step() -> None:
+    """Check the step on the server; move on only when nothing is missing or wrong."""
+    qn = questionnaire()
+    pruned = prune(answers(), qn)
+    here = current_step(pruned, qn)
+    if not _passes(here.id):
+        return
+    ids = [s.id for s in qn.sections]
+    for section in qn.sections[ids.index(here.id) + 1 :]:
+        if section_enabled(section.id, pruned, qn):
+            _show("step", section.id)
+            return
+    to_review()
+
+
+def back_step() -> None:
+    """The previous step (nothing is lost: answers stay in session state)."""
+    qn = questionnaire()
+    pruned = prune(answers(), qn)
+    here = current_step(pruned, qn)
+    ids = [s.id for s in qn.sections]
+    for section in reversed(qn.sections[: ids.index(here.id)]):
+        if section_enabled(section.id, pruned, qn):
+            _show("step", section.id)
+            return
+    _show("start")
+
+
+def back_review() -> None:
+    """From the review, back to the last step."""
+    qn = questionnaire()
+    _show("step", enabled_sections(prune(answers(), qn), qn)[-1].id)
+
+
+def save_and_review() -> None:
+    """From an "Edit": check the step, then go back to the review."""
+    qn = questionnaire()
+    here = current_step(prune(answers(), qn), qn)
+    if _passes(here.id):
+        to_review()
+
+
+def to_review() -> None:
+    """The review of every answer."""
+    st.session_state[S.FROM_REVIEW] = False
+    _show("review")
+
+
+def edit(section_id: str) -> None:
+    """Jump from the review to one step; the step offers the way back."""
+    st.session_state[S.FROM_REVIEW] = True
+    _show("step", section_id)
+
+
+def to_results() -> None:
+    """The summary."""
+    _show("results")
+
+
+def ask_clear() -> None:
+    """First press of "Clear my answers": ask to confirm."""
+    st.session_state[S.CONFIRM_CLEAR] = True
+
+
+def cancel_clear() -> None:
+    """Keep the answers."""
+    st.session_state[S.CONFIRM_CLEAR] = False
+
+
+def clear() -> None:
+    """Wipe every answer and go back to the start page."""
+    S.clear_all(st.session_state)
+    st.session_state[S.NOTICE] = "Your answers have been cleared from this session."
+    _show("start")

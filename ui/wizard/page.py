@@ -1,0 +1,82 @@
+"""The self-screening page: crisis panel first, then the current view.
+
+Streamlit reruns the script top to bottom on every interaction, and a widget's new value
+is in st.session_state before the rerun begins. So the crisis flag is computed from
+session state at the very top, and the panel is put into a container created before
+anything else: it sits first on the page whatever happens below. Everything else is
+wrapped so a failure shows a plain message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import streamlit as st
+
+from ui.wizard import crisis_panel
+
+PLAIN_ERROR = (
+    "Sorry, something went wrong on this page. Your answers are still in this session. "
+    "Try again, or go back to the start page."
+)
+SCROLL_SCRIPT = """<script>
+/* view {n} */
+setTimeout(function () {{
+  var doc = window.parent ? window.parent.document : document;
+  var main = doc.querySelector('[data-testid="stMain"]');
+  if (main) {{ main.scrollTo(0, 0); }}
+  window.scrollTo(0, 0);
+  var heading = doc.querySelector('[data-testid="stMain"] h1');
+  if (heading) {{ heading.setAttribute("tabindex", "-1"); heading.focus({{preventScroll: true}}); }}
+}}, 60);
+</script>"""
+
+
+def main() -> None:
+    """Render the page."""
+    top = st.container()  # first on the page: the crisis panel goes here
+    state = st.session_state
+    if crisis_panel.should_show(state):
+        with contextlib.suppress(Exception):
+            state["wiz:crisis_seen"] = True
+        crisis_panel.render(top)
+    try:
+        _view()
+    except Exception:
+        st.error(PLAIN_ERROR, icon=":material/error:")
+        _safe_home_button()
+
+
+def _view() -> None:
+    from ui.common import md_escape, page_style
+    from ui.wizard import flow, results, review, start, step
+    from ui.wizard import state as S
+
+    page_style()
+    state = st.session_state
+    notice = state.pop(S.NOTICE, None)
+    if notice:
+        st.success(md_escape(str(notice)), icon=":material/check_circle:")
+    view = state.get(S.VIEW, "start")
+    if view == "start":
+        start.render()
+    else:
+        raw = flow.answers()
+        if view == "review":
+            review.render(raw)
+        elif view == "results":
+            results.render(raw)
+        else:
+            step.render(raw)
+    if state.pop(S.SCROLL, False):
+        counter = int(state.get("wiz:scrolls", 0)) + 1
+        state["wiz:scrolls"] = counter
+        st.html(SCROLL_SCRIPT.format(n=counter), unsafe_allow_javascript=True)
+
+
+def _safe_home_button() -> None:
+    def home() -> None:
+        st.session_state["wiz:view"] = "start"
+
+    with contextlib.suppress(Exception):
+        st.button("Go to the start page", key="wiz:home", on_click=home)

@@ -1,0 +1,76 @@
+"""The review step: every answer by section, each section with an "Edit" back to its step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from screening.answers import is_enabled, is_required, missing_answers, prune
+from ui.common import md_escape
+from ui.wizard import flow
+from ui.wizard.checks import clean_answers
+from ui.wizard.downloads import save_progress_button
+from ui.wizard.format import answer_text, trial_lines
+
+NOT_ANSWERED = "Not answered"
+NEEDED = "Not answered yet: this question needs an answer."
+
+
+def render(raw: dict[str, Any]) -> None:
+    """The review page."""
+    qn = flow.questionnaire()
+    valid, _ = clean_answers(raw, qn)
+    pruned = prune(valid, qn)
+    sections = flow.enabled_sections(pruned, qn)
+    total = len(sections) + 1
+    st.title(f"Step {total} of {total} — {flow.REVIEW_TITLE}", anchor=False)
+    st.progress(1.0)
+    st.markdown(
+        "Here is every answer you gave. To change something, use **Edit** beside its part; "
+        "you will come back here afterwards."
+    )
+    missing = missing_answers(pruned, qn)
+    if missing:
+        st.warning(
+            f"{len(missing)} {'answer is' if len(missing) == 1 else 'answers are'} still "
+            "needed (marked below). You can still see your summary, but it will say that more "
+            "answers are needed.",
+            icon=":material/warning:",
+        )
+    for section in sections:
+        with st.container(border=True, key=f"review-{section.id}"):
+            head, button = st.columns([5, 1], vertical_alignment="center")
+            head.subheader(section.title, anchor=False)
+            button.button(
+                "Edit",
+                key=f"wiz:edit:{section.id}",
+                help=f"Change your answers about: {section.title}",
+                on_click=flow.edit,
+                args=(section.id,),
+            )
+            for q in qn.in_section(section.id):
+                if not is_enabled(q, pruned, qn):
+                    continue
+                value = pruned.get(q.id)
+                st.markdown(f"**{md_escape(q.text)}**")
+                if value is None:
+                    needed = is_required(q, pruned)
+                    st.markdown(f"*{NEEDED}*" if needed else NOT_ANSWERED)
+                elif q.type == "repeat" and value:
+                    for line in trial_lines(q, value, qn):
+                        st.text(line)
+                elif q.type == "text":
+                    st.text(str(value))
+                else:
+                    st.markdown(md_escape(answer_text(q, value) or ""))
+    with st.container(horizontal=True, key="review-nav"):
+        st.button("Back", key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_review)
+        st.button(
+            "See my summary",
+            type="primary",
+            key="wiz:results",
+            icon=":material/arrow_forward:",
+            on_click=flow.to_results,
+        )
+    save_progress_button(raw, sections[-1].id)

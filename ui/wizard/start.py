@@ -1,0 +1,104 @@
+"""The start page: what this is, how long it takes, privacy; Start, or resume from a file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from screening.answers import missing_answers, prune, section_enabled
+from screening.errors import RecordError
+from screening.record import read_record
+from ui.common import md_escape
+from ui.wizard import flow
+from ui.wizard import state as S
+
+TITLE = "Ketamine and esketamine pre-screening"
+UPLOAD_KEY = "wizfile:{n}"  # outside the wiz: prefix: a file uploader's value cannot be set
+MAX_NAME = 80
+
+
+def _uploader_key() -> str:
+    return UPLOAD_KEY.format(n=int(st.session_state.get(S.UPLOADER, 0)))
+
+
+def _display_name(name: str) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
+
+
+def load_uploaded() -> None:
+    """Read the uploaded progress or record file with the core; restore answers and step."""
+    state = st.session_state
+    uploaded = state.get(_uploader_key())
+    if uploaded is None:
+        return
+    name = _display_name(str(getattr(uploaded, "name", "the file")))
+    try:
+        record = read_record(uploaded.getvalue(), name)
+    except RecordError as exc:
+        state[S.UPLOAD_ERROR] = str(exc)
+        return
+    except Exception:
+        state[S.UPLOAD_ERROR] = f"{name}: this file could not be read. Is it a saved progress file?"
+        return
+    qn = flow.questionnaire()
+    S.load_answers(state, record.answers, qn)
+    state[S.UPLOAD_ERROR] = None
+    state[S.UPLOADER] = int(state.get(S.UPLOADER, 0)) + 1
+    state[S.FROM_REVIEW] = False
+    pruned = prune(record.answers, qn)
+    step = record.progress_step
+    if step in qn.section_by_id and section_enabled(step, pruned, qn):
+        flow._show("step", step)
+        where = "the step where you stopped"
+    elif record.status == "completed":
+        flow._show("review")
+        where = "the review of your answers"
+    else:
+        missing = missing_answers(pruned, qn)
+        first = qn.by_id[missing[0].split("[")[0]].section if missing else None
+        if first:
+            flow._show("step", first)
+            where = "the first step with a question still to answer"
+        else:
+            flow._show("review")
+            where = "the review of your answers"
+    state[S.NOTICE] = f"Your answers from {name} are back. You are on {where}."
+
+
+def render() -> None:
+    """The start page."""
+    qn = flow.questionnaire()
+    most = len(qn.sections) + 1  # every section, and the review
+    fewest = most - sum(1 for s in qn.sections if s.enabled_when)
+    st.title(TITLE, anchor=False)
+    st.markdown(
+        "A short questionnaire to help you prepare for a conversation with a clinician about "
+        "ketamine or esketamine treatment for depression. At the end you get a summary to "
+        "bring to that conversation."
+    )
+    st.markdown(
+        "- **Information only.** Your summary is not a diagnosis. It does not decide whether "
+        "any treatment is right for you: only a clinician who knows you can do that.\n"
+        "- **Not for emergencies.** If you might harm yourself or you are in danger, use the "
+        "crisis numbers at the bottom of this page, or call your local emergency number now.\n"
+        f"- **About {qn.minutes} minutes.** {fewest} or {most} short steps, depending on your "
+        "answers. You can go back and change an answer at any time.\n"
+        "- **Private.** Nothing is stored on our server. Your answers live only in this "
+        "browser tab and vanish when you close it, unless you save them to a file yourself."
+    )
+    st.button("Start", type="primary", key="wiz:start", on_click=flow.start)
+
+    st.subheader("Resume from a saved file", anchor=False)
+    st.markdown(
+        "If you saved your progress or your summary earlier, open that file here to pick up "
+        "where you left off. The file is read in this session only and is not kept."
+    )
+    st.file_uploader(
+        "Your saved progress or record file (.json)",
+        type=["json"],
+        key=_uploader_key(),
+        on_change=load_uploaded,
+    )
+    error = st.session_state.get(S.UPLOAD_ERROR)
+    if error:
+        st.error(md_escape(str(error)), icon=":material/error:")

@@ -1,0 +1,95 @@
+"""One step of the questionnaire: progress, questions, problems, Back / Next, save / clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from screening.answers import is_enabled, prune
+from ui.common import md_escape
+from ui.wizard import flow
+from ui.wizard import state as S
+from ui.wizard.checks import step_problems
+from ui.wizard.downloads import save_progress_button
+from ui.wizard.trials import render_trials
+from ui.wizard.widgets import render_question
+
+
+def render(raw: dict[str, Any]) -> None:
+    """The current step, with questions shown or hidden live by the answers so far."""
+    qn = flow.questionnaire()
+    state = st.session_state
+    pruned = prune(raw, qn)
+    sections = flow.enabled_sections(pruned, qn)
+    section = flow.current_step(pruned, qn)
+    number = [s.id for s in sections].index(section.id) + 1
+    total = len(sections) + 1
+    st.title(f"Step {number} of {total} — {section.title}", anchor=False)
+    st.progress(number / total)
+    if section.intro:
+        st.markdown(md_escape(section.intro))
+
+    problems: dict[str, str] = {}
+    if state.get(S.CHECKED) == section.id:
+        problems = step_problems(raw, qn, section.id)
+        if problems:
+            count = len(problems)
+            st.error(
+                f"{count} {'answer needs' if count == 1 else 'answers need'} your attention "
+                "before you go on. Each one is marked below.",
+                icon=":material/error:",
+            )
+
+    for q in qn.in_section(section.id):
+        if not is_enabled(q, pruned, qn):
+            continue
+        if q.type == "repeat":
+            render_trials(q, problems)
+        else:
+            render_question(q, problems)
+
+    if section.attribution:
+        st.caption(md_escape(section.attribution))
+
+    with st.container(horizontal=True, key="step-nav"):
+        st.button("Back", key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_step)
+        if state.get(S.FROM_REVIEW):
+            st.button(
+                "Save and return to the review",
+                key="wiz:return",
+                icon=":material/checklist:",
+                on_click=flow.save_and_review,
+            )
+        st.button(
+            "Next",
+            type="primary",
+            key="wiz:next",
+            icon=":material/arrow_forward:",
+            on_click=flow.next_step,
+        )
+
+    _save_or_clear(raw, section.id)
+
+
+def _save_or_clear(raw: dict[str, Any], step: str) -> None:
+    state = st.session_state
+    with st.expander("Save your progress, or clear your answers"):
+        st.markdown(
+            "Nothing is kept on our server. To finish later, save your progress to a file on "
+            "your device, then choose “Resume from a saved file” on the start page. Anyone who "
+            "has the file can read your answers."
+        )
+        save_progress_button(raw, step)
+        if not state.get(S.CONFIRM_CLEAR):
+            st.button("Clear my answers", key="wiz:clear", on_click=flow.ask_clear)
+        else:
+            st.warning("This removes every answer from this session. Are you sure?")
+            with st.container(horizontal=True):
+                st.button(
+                    "Yes, clear my answers",
+                    key="wiz:clear_yes",
+                    type="primary",
+                    on_click=flow.clear,
+                )
+                st.button("No, keep them", key="wiz:clear_no", on_click=flow.cancel_clear)

@@ -1,0 +1,103 @@
+"""The antidepressant trials of this episode: add, edit and remove rows.
+
+Each row is a bordered box of inputs keyed ``t:<row>:<sub id>``; the row ids, in order,
+are in ``wiz:trials``. With no rows, a box "I have not taken any antidepressant during
+this episode" gives the answer [] (no rows and no tick: unanswered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from screening.answers import conditions_hold
+from screening.questionnaire import Question
+from screening.scoring import assess_trial
+from ui.common import md_escape
+from ui.wizard import state as S
+from ui.wizard.widgets import PERSIST, render_input, show_problem
+
+ADEQUATE_TRIAL = (
+    "**What counts as a full (“adequate”) trial?** Clinicians usually count an "
+    "antidepressant as properly tried when you took it on most days, at the dose your "
+    "prescriber recommended, for at least 6 weeks. If it was 4 or 5 weeks, or you are not "
+    "sure you took it as prescribed, it may still count: a clinician will check. Less than "
+    "4 weeks usually does not count yet. Add every antidepressant you tried anyway: the "
+    "details help your clinician."
+)
+NO_TRIALS_LABEL = "I have not taken any antidepressant during this episode"
+
+
+def _add_row() -> None:
+    S.new_trial_row(st.session_state)
+
+
+def _remove_row(row: int, sub_ids: tuple[str, ...]) -> None:
+    S.remove_trial_row(st.session_state, row, sub_ids)
+
+
+def trial_note(entry: Mapping[str, object]) -> str | None:
+    """A plain sentence on what a complete row counts for (None while it is incomplete)."""
+    assessment = assess_trial(0, entry)
+    if not assessment.complete:
+        return None
+    if assessment.adequate:
+        return (
+            "This counts as a full trial: at least 6 weeks at the recommended dose, as prescribed."
+        )
+    if assessment.possibly_adequate:
+        return "This may count as a full trial. A clinician will check the details with you."
+    return (
+        "This is shorter than a full trial (usually 6 weeks or more, taken as prescribed). "
+        "It is still useful for your clinician to know."
+    )
+
+
+def render_trials(q: Question, problems: Mapping[str, str]) -> None:
+    """The repeat question ``ad_trials``."""
+    state = st.session_state
+    st.markdown(f"**{md_escape(q.text)}**")
+    st.caption(
+        "Add one entry for each antidepressant you have tried since this episode began, "
+        "including the one you take now. Your best estimate is fine."
+    )
+    st.info(ADEQUATE_TRIAL, icon=":material/info:")
+    rows = S.trial_rows(state)
+    sub_ids = tuple(sub.id for sub in q.items)
+    item = q.item_label or "Antidepressant"
+    for index, row in enumerate(rows):
+        entry = S.trial_entry(state, q, row)
+        with st.container(border=True, key=f"trial-{row}"):
+            st.markdown(f"**{md_escape(item)} {index + 1}**")
+            for sub in q.items:
+                if not conditions_hold(sub.enabled_when, sub.enabled_behavior, entry):
+                    continue
+                render_input(
+                    sub, S.trial_key(row, sub.id), problems.get(f"{q.id}[{index}].{sub.id}")
+                )
+            note = trial_note(entry)
+            if note:
+                st.caption(md_escape(note))
+            st.button(
+                f"Remove {item.lower()} {index + 1}",
+                key=f"wiz:remove:{row}",
+                icon=":material/delete:",
+                on_click=_remove_row,
+                args=(row, sub_ids),
+            )
+    limit = q.max_items or 15
+    if len(rows) < limit:
+        st.button(
+            "Add an antidepressant" if not rows else "Add another antidepressant",
+            key="wiz:add_trial",
+            icon=":material/add:",
+            on_click=_add_row,
+        )
+    else:
+        st.caption(
+            f"You have added the most this form takes ({limit}). Your clinician can add more."
+        )
+    if not rows:
+        st.checkbox(NO_TRIALS_LABEL, key=S.none_key(q.id), persist_state=PERSIST)
+    show_problem(problems.get(q.id))
