@@ -1,0 +1,188 @@
+"""The questionnaire as a REDCap data dictionary (CSV with REDCap's 18 standard columns).
+
+* one instrument (Form Name) per section; the section title is the Section Header of
+  its first field;
+* integer → ``text`` with ``integer`` validation and min/max; single, yes/no/unsure and
+  yes/no/prefer-not → ``radio``; multi → ``checkbox``; text → ``text`` or ``notes``
+  (with ``@CHARLIMIT``); choices as ``code, label | code, label``;
+* **trials: 15 numbered field groups** (``trial1_medication`` … ``trial15_status``) after a
+  field ``ad_trials_count`` (0–15), each group shown only while the count reaches it. This
+  keeps one flat record per respondent, the same variable names as the CSV export, and
+  needs no repeating-instrument setup in the project. (A repeating instrument would be
+  the alternative when more than 15 entries must be held.)
+* branching logic from ``enabled_when``: ``[sex_at_birth] <> 'male'``, a multi answer as
+  ``[prior_ketamine(iv_ketamine)] = '1'``, numbers as ``[phq9_9] >= 1``; a section's
+  condition is joined to each of its fields.
+
+"None of these" for a multi question is the checkbox option ``none`` (the answer ``[]``).
+The text of the PHQ-9 and AUDIT-C items is verbatim; their LOINC codes are noted in the
+Field Annotation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+
+from screening.exports.fhir import LOINC_CODES, NONE_CODE
+from screening.questionnaire import Condition, Question, Questionnaire, load_questionnaire
+
+REDCAP_COLUMNS = (
+    "Variable / Field Name",
+    "Form Name",
+    "Section Header",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+    "Field Note",
+    "Text Validation Type OR Show Slider Number",
+    "Text Validation Min",
+    "Text Validation Max",
+    "Identifier?",
+    "Branching Logic (Show field only if...)",
+    "Required Field?",
+    "Custom Alignment",
+    "Question Number (surveys only)",
+    "Matrix Group Name",
+    "Matrix Ranking?",
+    "Field Annotation",
+)
+
+TRIAL_COUNT = "ad_trials_count"
+IDENTIFIERS = frozenset({"display_name"})
+
+
+def _quote(value: object) -> str:
+    return str(value) if isinstance(value, int) else "'" + str(value) + "'"
+
+
+def condition_logic(c: Condition, target: Question, field: str | None = None) -> str:
+    """One condition in REDCap branching-logic syntax."""
+    name = field or c.question
+    if c.operator == "exists":
+        return f"[{name}] <> ''" if c.value else f"[{name}] = ''"
+    if target.type == "multi":
+        checked = f"[{name}({c.value})]"
+        return f"{checked} = '1'" if c.operator == "=" else f"{checked} <> '1'"
+    op = {"=": "=", "!=": "<>"}.get(c.operator, c.operator)
+    return f"[{name}] {op} {_quote(c.value)}"
+
+
+def branching_logic(
+    conditions: tuple[Condition, ...],
+    behavior: str,
+    lookup: Mapping[str, Question],
+    rename: Mapping[str, str] | None = None,
+) -> str:
+    """Conditions joined with ``and`` (all) or ``or`` (any); empty when there are none."""
+    names = rename or {}
+    parts = [condition_logic(c, lookup[c.question], names.get(c.question)) for c in conditions]
+    return f" {'or' if behavior == 'any' else 'and'} ".join(parts)
+
+
+def _both(*logic: str) -> str:
+    present = [x for x in logic if x]
+    if len(present) <= 1:
+        return present[0] if present else ""
+    return " and ".join(f"({x})" if " or " in x else x for x in present)
+
+
+def _choices(q: Question) -> str:
+    options = [(str(o.code), o.label) for o in q.choices]
+    if q.type == "multi":
+        options.append((NONE_CODE, q.none_label or "None of these"))
+    return " | ".join(f"{code}, {label}" for code, label in options)
+
+
+def _row(
+    q: Question,
+    *,
+    field: str,
+    form: str,
+    header: str = "",
+    logic: str = "",
+    required: bool | None = None,
+    label: str | None = None,
+) -> dict[str, str]:
+    row = dict.fromkeys(REDCAP_COLUMNS, "")
+    row["Variable / Field Name"] = field
+    row["Form Name"] = form
+    row["Section Header"] = header
+    row["Field Label"] = label or q.text
+    row["Field Note"] = q.help or ""
+    annotations = []
+    if q.type == "integer":
+        row["Field Type"] = "text"
+        row["Text Validation Type OR Show Slider Number"] = "integer"
+        row["Text Validation Min"] = str(q.min)
+        row["Text Validation Max"] = str(q.max)
+        if q.unit:
+            row["Field Note"] = (row["Field Note"] + f" ({q.unit})").strip()
+    elif q.type == "text":
+        row["Field Type"] = "notes" if q.multiline else "text"
+        annotations.append(f"@CHARLIMIT={q.max_length}")
+    elif q.type == "multi":
+        row["Field Type"] = "checkbox"
+        row["Choices, Calculations, OR Slider Labels"] = _choices(q)
+    else:
+        row["Field Type"] = "radio"
+        row["Choices, Calculations, OR Slider Labels"] = _choices(q)
+    if q.id in LOINC_CODES and field == q.id:
+        annotations.append(f"LOINC {LOINC_CODES[q.id]}")
+    row["Field Annotation"] = " ".join(annotations)
+    row["Identifier?"] = "y" if q.id in IDENTIFIERS else ""
+    row["Branching Logic (Show field only if...)"] = logic
+    row["Required Field?"] = "y" if (q.required if required is None else required) else ""
+    return row
+
+
+def dictionary_rows(questionnaire: Questionnaire | None = None) -> Iterator[dict[str, str]]:
+    """The data dictionary, one field per row, in questionnaire order."""
+    qn = questionnaire or load_questionnaire()
+    for section in qn.sections:
+        header = section.title
+        section_logic = branching_logic(section.enabled_when, section.enabled_behavior, qn.by_id)
+        for q in qn.in_section(section.id):
+            own = branching_logic(q.enabled_when, q.enabled_behavior, qn.by_id)
+            logic = _both(section_logic, own)
+            if q.type == "repeat":
+                yield from _trial_rows(q, section.id, header, logic)
+            else:
+                yield _row(q, field=q.id, form=section.id, header=header, logic=logic)
+            header = ""
+
+
+def _trial_rows(q: Question, form: str, header: str, logic: str) -> Iterator[dict[str, str]]:
+    count = Question(
+        id=TRIAL_COUNT,
+        type="integer",
+        text=f"{q.text}: how many? (0 if none)",
+        help=q.help,
+        required=q.required,
+        min=q.min_items or 0,
+        max=q.max_items,
+    )
+    yield _row(count, field=TRIAL_COUNT, form=form, header=header, logic=logic)
+    for n in range(1, (q.max_items or 0) + 1):
+        shown = _both(logic, f"[{TRIAL_COUNT}] >= {n}")
+        rename = {s.id: f"trial{n}_{s.id}" for s in q.items}
+        for i, sub in enumerate(q.items):
+            own = branching_logic(sub.enabled_when, sub.enabled_behavior, q.item_by_id, rename)
+            yield _row(
+                sub,
+                field=rename[sub.id],
+                form=form,
+                header=f"{q.item_label or 'Entry'} {n}" if i == 0 else "",
+                logic=_both(shown, own),
+                label=f"{q.item_label or 'Entry'} {n}: {sub.text}",
+            )
+
+
+def data_dictionary(questionnaire: Questionnaire | None = None) -> bytes:
+    """The REDCap data dictionary as UTF-8 CSV bytes (header row + one row per field)."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=REDCAP_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(dictionary_rows(questionnaire))
+    return out.getvalue().encode("utf-8")
