@@ -343,7 +343,7 @@ class ReviewBuilder:
                 f"{name}: FHIR QuestionnaireResponse files cannot be read by this version.",
             )
         try:
-            answers = convert(obj, self.qn)
+            answers = convert(obj, self.qn, name)
         except ScreeningError as exc:
             raise _refused_from(exc, False, default="review.invalid_fhir") from None
         record: dict[str, Any] = {"answers": answers}
@@ -353,6 +353,8 @@ class ReviewBuilder:
         status = obj.get("status")
         if status == "in-progress":
             record["status"] = "in_progress"
+        elif status == "completed":
+            record["status"] = "completed"
         try:
             return record_from_object(record, name, self.qn)
         except ScreeningError as exc:
@@ -431,7 +433,7 @@ def _refused_from(
 
 
 # The FHIR and CSV readers live in screening.exports; imported only when a file needs them.
-FhirReader = Callable[[Mapping[str, Any], Questionnaire], Mapping[str, Any]]
+FhirReader = Callable[[Mapping[str, Any], Questionnaire, str], Mapping[str, Any]]
 CsvReader = Callable[[str, str, Questionnaire], Sequence["LoadedRecord | FileProblem"]]
 
 
@@ -444,8 +446,8 @@ def _fhir_reader() -> FhirReader | None:
     if convert is None:
         return None
 
-    def read(obj: Mapping[str, Any], qn: Questionnaire) -> Mapping[str, Any]:
-        answers: Mapping[str, Any] = convert(obj, qn)
+    def read(obj: Mapping[str, Any], qn: Questionnaire, name: str) -> Mapping[str, Any]:
+        answers: Mapping[str, Any] = convert(obj, qn, name=name)
         return answers
 
     return read
@@ -495,12 +497,10 @@ NO_MARK = "no"
 # Display columns of the triage table, in order: key → heading.
 TABLE_COLUMNS: dict[str, str] = {
     "number": "#",
-    "name": "Name",
-    "date": "Date",
-    "status": "Status",
-    "outcome": "Outcome",
     "crisis": "Crisis",
     "urgent": "Urgent",
+    "name": "Name",
+    "outcome": "Outcome",
     "phq9_total": "PHQ-9",
     "phq9_band": "PHQ-9 band",
     "failed_trials": "Failed adequate trials",
@@ -508,6 +508,8 @@ TABLE_COLUMNS: dict[str, str] = {
     "review_count": "Review findings",
     "caution_count": "Caution findings",
     "mismatch": "Stored result",
+    "status": "Status",
+    "date": "Date",
     "source": "File",
 }
 

@@ -58,6 +58,36 @@ SHOTS: list[Shot] = [
     Shot("start", "The start page", _start),
 ]
 
+
+def _staff_upload(page: Page) -> None:
+    """Staff review with good records, a crisis, a tampered record and broken files loaded."""
+    from tests.staff_data import broken_files, good_files, tampered_bytes
+
+    base = page.url.split("?", 1)[0].rstrip("/")
+    open_app(page, f"{base}/staff")
+    files = [*good_files(), ("tampered.json", tampered_bytes()), *broken_files()[:4]]
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in files]
+    )
+    wait_idle(page, expected=page.get_by_text("Files not loaded (4)"))
+    wait_idle(page, expected=page.get_by_text("By PHQ-9 band").first)
+
+
+def _staff_detail(page: Page) -> None:
+    """Staff review with the urgent record opened."""
+    _staff_upload(page)
+    page.get_by_label("Open a record", exact=True).click()
+    page.keyboard.type("URGENT")  # the options are searchable: the urgent record
+    page.keyboard.press("Enter")
+    wait_idle(page, expected=page.get_by_role("tab", name="Clinician notes"))
+    page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+
+
+SHOTS += [
+    Shot("staff-review", "Staff review: a mixed upload triaged, crisis first", _staff_upload),
+    Shot("staff-review-detail", "Staff review: one record opened", _staff_detail),
+]
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"

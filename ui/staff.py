@@ -170,6 +170,7 @@ def _choose(rows: list[dict[str, Any]]) -> int | None:
 
 def main() -> None:
     """The page."""
+    st.set_page_config(page_title="Staff review", layout="wide")
     st.title("Staff review")
     st.markdown(
         "Load the records patients sent you and see who needs attention first. "
@@ -229,14 +230,15 @@ def main() -> None:
     entries = {e.number: e for e in review.entries}
     show_downloads([entries[r["number"]] for r in shown], write_csv, render_pdf)
 
-    if shown:
-        st.subheader("Overview")
-        show_charts(shown)
-
     st.subheader("Record detail")
     chosen = _choose(shown)
     if chosen is not None:
         show_detail(entries[chosen], render_pdf)
+
+    if shown:
+        st.subheader("Overview")
+        st.caption("Of the rows shown.")
+        show_charts(shown)
 
 
 main()

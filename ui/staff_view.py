@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- table
 
+TABLE_ROWS_SHOWN = 25  # more rows than this scroll inside the table
+
 
 def triage_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """The displayed columns of the rows as a DataFrame with readable headings."""
@@ -53,14 +55,21 @@ def show_table(rows: Sequence[dict[str, Any]]) -> None:
         frame,
         hide_index=True,
         width="stretch",
+        height="content" if len(rows) <= TABLE_ROWS_SHOWN else 35 * (TABLE_ROWS_SHOWN + 1),
         column_config={
-            "#": st.column_config.NumberColumn("#", width="small", format="%d"),
+            "#": st.column_config.NumberColumn("#", width=48, format="%d"),
             "Crisis": st.column_config.TextColumn(
-                "Crisis", help="⚠ CRISIS: PHQ-9 item 9 above zero or a safety answer yes"
+                "Crisis", width=90, help="⚠ CRISIS: PHQ-9 item 9 above zero or a safety answer yes"
             ),
             "Urgent": st.column_config.TextColumn(
-                "Urgent", help="⚠ URGENT: a plan, intent or recent self-harm was reported"
+                "Urgent", width=96, help="⚠ URGENT: a plan, intent or recent self-harm was reported"
             ),
+            "PHQ-9": st.column_config.NumberColumn("PHQ-9", width=60, format="%d"),
+            "Failed adequate trials": st.column_config.NumberColumn(
+                "Failed trials", width=90, format="%d", help="Failed adequate antidepressant trials"
+            ),
+            "Review findings": st.column_config.NumberColumn("Review", width=70, format="%d"),
+            "Caution findings": st.column_config.NumberColumn("Caution", width=70, format="%d"),
             "Stored result": st.column_config.TextColumn(
                 "Stored result",
                 help="⚠ differs: the result saved in the file is not the one recomputed "
@@ -82,9 +91,15 @@ def _bar_chart(counts: list[tuple[str, int]], title: str) -> Any:
 
     data = pd.DataFrame(counts, columns=["label", "records"])
     order = [label for label, _ in counts]
+    top = max([n for _, n in counts] + [1]) * 1.15  # room for the number beside the bar
     base = alt.Chart(data, title=title).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("records:Q", title="Records", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X(
+            "records:Q",
+            title="Records",
+            axis=alt.Axis(tickMinStep=1),
+            scale=alt.Scale(domain=[0, top], nice=False),
+        ),
         tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("records:Q", title="Records")],
     )
     bars = base.mark_bar(color="#2f5d8a")
@@ -113,20 +128,22 @@ def _in_words(counts: list[tuple[str, int]]) -> str:
 
 
 def problems_frame(problems: Sequence[FileProblem]) -> pd.DataFrame:
-    """Refused files as a table: file, problem, crisis answers seen."""
+    """Refused files as a table: file, problem, code (and crisis answers, when any)."""
     import pandas as pd
 
+    crisis = any(p.crisis for p in problems)
+    columns = ["File", *(["Crisis answers"] if crisis else []), "Problem", "Code"]
     return pd.DataFrame(
         [
             {
                 "File": p.name,
-                "Crisis answers": "⚠ CRISIS" if p.crisis else "",
+                "Crisis answers": "⚠ CRISIS" if p.crisis else "no",
                 "Problem": p.message,
                 "Code": p.code,
             }
             for p in problems
         ],
-        columns=["File", "Crisis answers", "Problem", "Code"],
+        columns=columns,
     )
 
 
