@@ -17,7 +17,6 @@ DataFrame (pandas imported there, lazily).
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -336,14 +335,8 @@ class ReviewBuilder:
                 f"{name}: a FHIR resource of type {shown!r}; only a QuestionnaireResponse "
                 "from this questionnaire can be reviewed.",
             )
-        convert = _fhir_reader()
-        if convert is None:
-            raise _Refused(
-                "review.unsupported",
-                f"{name}: FHIR QuestionnaireResponse files cannot be read by this version.",
-            )
         try:
-            answers = convert(obj, self.qn, name)
+            answers = _fhir_reader()(obj, self.qn, name)
         except ScreeningError as exc:
             raise _refused_from(exc, False, default="review.invalid_fhir") from None
         record: dict[str, Any] = {"answers": answers}
@@ -437,18 +430,11 @@ FhirReader = Callable[[Mapping[str, Any], Questionnaire, str], Mapping[str, Any]
 CsvReader = Callable[[str, str, Questionnaire], Sequence["LoadedRecord | FileProblem"]]
 
 
-def _fhir_reader() -> FhirReader | None:
-    try:
-        fhir = importlib.import_module("screening.exports.fhir")
-    except ImportError:
-        return None
-    convert = getattr(fhir, "response_to_answers", None)
-    if convert is None:
-        return None
+def _fhir_reader() -> FhirReader:
+    from screening.exports.fhir import response_to_answers
 
     def read(obj: Mapping[str, Any], qn: Questionnaire, name: str) -> Mapping[str, Any]:
-        answers: Mapping[str, Any] = convert(obj, qn, name=name)
-        return answers
+        return response_to_answers(obj, qn, name=name)
 
     return read
 

@@ -538,3 +538,58 @@ def test_csv_writer_round_trips_through_review(mixed):
     assert [e.record.result.outcome for e in back.entries] == [
         e.record.result.outcome for e in entries
     ]
+
+
+# ----------------------------------------------------------------------------- FHIR
+
+
+def fhir_of(vignette_id: str) -> dict:
+    """A vignette record as a FHIR QuestionnaireResponse (dict)."""
+    from screening.exports.fhir import questionnaire_response
+    from tests.staff_data import record_obj
+
+    return questionnaire_response(record_obj(vignette_id))
+
+
+def test_fhir_response_becomes_a_record():
+    """A QuestionnaireResponse loads as a record with its recomputed outcome and date."""
+    data = json.dumps(fhir_of("urgent-intent")).encode()
+    (entry,) = load_files([("qr.json", data)]).entries
+    assert (entry.kind, entry.record.result.outcome, entry.record.created_at) == (
+        "fhir",
+        "seek_help_now",
+        "2026-11-20T09:30:00Z",
+    )
+
+
+def test_fhir_response_keeps_every_answer():
+    """The answers read from a QuestionnaireResponse are the record's answers."""
+    data = json.dumps(fhir_of("typical-trd")).encode()
+    (entry,) = load_files([("qr.json", data)]).entries
+    assert entry.record.answers == answers_of("typical-trd")
+
+
+def test_fhir_response_of_another_questionnaire_is_refused():
+    """A response to a different questionnaire is refused as invalid FHIR, naming the file."""
+    obj = fhir_of("typical-trd")
+    obj["questionnaire"] = "http://example.org/Questionnaire/other"
+    problem = load_files([("qr.json", json.dumps(obj).encode())]).problems[0]
+    assert (problem.code, problem.message.startswith("qr.json:")) == ("review.invalid_fhir", True)
+
+
+def test_fhir_response_with_bad_date_still_loads():
+    """A date-only authored value is dropped, not a reason to refuse the answers."""
+    obj = fhir_of("typical-trd")
+    obj["authored"] = "2026-11-20"
+    (entry,) = load_files([("qr.json", json.dumps(obj).encode())]).entries
+    assert entry.record.created_at is None
+
+
+def test_fhir_response_with_invalid_answers_keeps_the_crisis_mark():
+    """Invalid answers in a crisis QuestionnaireResponse: refused, but marked crisis."""
+    obj = fhir_of("item9-passive")
+    about = next(group for group in obj["item"] if group["linkId"] == "about")
+    age = next(item for item in about["item"] if item["linkId"] == "age_years")
+    age["answer"] = [{"valueInteger": 300}]
+    problem = load_files([("qr.json", json.dumps(obj).encode())]).problems[0]
+    assert (problem.code, problem.crisis) == ("review.invalid_answers", True)
