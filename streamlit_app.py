@@ -1,10 +1,16 @@
-"""Entry point: the pages of the app, and the crisis line at the bottom of every page."""
+"""Entry point: the pages of the app; the clinic and the crisis line at the bottom of every page.
+
+The crisis panel of the self-screening page must be the first thing on that page, so
+nothing here writes to the main area before the page runs.
+"""
 
 import streamlit as st
 
 from ui.common import crisis_footer
+from ui.settings import require_settings, show_clinic_header
 
 st.set_page_config(page_title="Ketamine pre-screening", layout="centered")
+settings = require_settings()  # a broken settings file stops here with a plain message
 
 page = st.navigation(
     [
@@ -23,3 +29,4 @@ try:
     page.run()
 finally:
     crisis_footer()
+    show_clinic_header(settings)

@@ -6,9 +6,7 @@ deployment's settings file and the reviewed crisis-resources file.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -16,8 +14,6 @@ import streamlit as st
 if TYPE_CHECKING:
     from screening.crisis import CrisisRegion
     from screening.settings import ClinicSettings
-
-SETTINGS_ENV_VAR = "SCREENING_SETTINGS"
 
 # Shown when the crisis-resources file cannot be read: no numbers that could be wrong.
 FALLBACK_FOOTER = (
@@ -32,19 +28,13 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-@st.cache_resource(show_spinner=False)
-def _load_settings(path: str | None) -> ClinicSettings:
-    from screening.settings import load_settings
-
-    return load_settings(Path(path) if path else None)
-
-
 def clinic_settings() -> tuple[ClinicSettings | None, str | None]:
-    """The deployment's settings (file named by SCREENING_SETTINGS), or (None, error text)."""
-    path = os.environ.get(SETTINGS_ENV_VAR) or None
+    """The deployment's settings (ui/settings.py), or (None, error text); never raises."""
     try:
-        return _load_settings(path), None
-    except Exception as exc:  # a broken settings file must not break the pages
+        from ui.settings import load_clinic_settings
+
+        return load_clinic_settings(), None
+    except Exception as exc:  # a broken settings file must not break the crisis panel
         return None, str(exc)
 
 
@@ -67,20 +57,38 @@ def footer_text() -> str:
         return FALLBACK_FOOTER
 
 
+FOOTER_STYLE = (
+    "<style>.st-key-crisis-footer [data-testid='stCaptionContainer'] "
+    "{ color: #3d434b; font-size: 0.95rem; }</style>"
+)
+
+
 def crisis_footer() -> None:
     """The short crisis line at the bottom of every page."""
-    st.divider()
-    st.caption(md_escape(footer_text()))
+    st.html(FOOTER_STYLE)
+    with st.container(key="crisis-footer"):
+        st.divider()
+        st.caption(md_escape(footer_text()))
 
 
 STYLE = """
 <style>
+/* Headings sized for reading on a laptop and a phone. */
+.stMainBlockContainer h1 { font-size: 2.1rem; }
+.stMainBlockContainer h3 { font-size: 1.35rem; }
+@media (max-width: 640px) {
+  .stMainBlockContainer h1 { font-size: 1.6rem; }
+  .stMainBlockContainer h3 { font-size: 1.2rem; }
+}
 /* Question labels read as questions, not as small print. */
 .stMainBlockContainer [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
 .stMainBlockContainer .stCheckbox [data-testid="stWidgetLabel"] p { font-weight: 400; }
-/* The crisis panel: calm, clearly set apart. */
+/* Help under a question: a readable grey (contrast above 4.5:1). */
+.stMainBlockContainer [data-testid="stCaptionContainer"] { color: #4a4f57; }
+/* The crisis panel and the outcome: calm, clearly set apart. */
 .st-key-crisis-panel { background: #eef4fa; border-left: 6px solid #2f5d8a !important; }
 .st-key-crisis-panel a { font-weight: 600; }
+.st-key-outcome { background: #f6f8fb; border-left: 6px solid #2f5d8a !important; }
 </style>
 """
 

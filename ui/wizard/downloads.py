@@ -4,17 +4,17 @@ A callable runs only when the person clicks, in another thread, with no access t
 st.session_state: each one closes over a copy of the answers taken at render time.
 Nothing is built on an ordinary rerun. File names never contain respondent data.
 
-To add a download of the summary (PDF, CSV, FHIR, ...), append one line to ``EXPORTS``:
-
-    Export("Summary (PDF)", "screening-summary.pdf", "application/pdf",
-           lazy("screening.exports.pdf", "record_pdf")),
-
-where the named function takes the record dict (format 1, spec §7) and returns bytes.
+The results page offers the record file (JSON, which can also be opened again here),
+then every entry of ``EXPORTS`` whose module is present. To add a download, add one
+``Export(label, file name, mime type, builder, module)`` line to ``EXPORTS``; the builder
+takes the record dict (format 1, spec §7) and returns bytes, importing its module inside.
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import inspect
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,20 +42,60 @@ class Export:
     file_name: str
     mime: str
     build: Builder
+    module: str
 
 
-def lazy(module: str, function: str) -> Builder:
-    """A builder that imports ``module`` only when the person clicks."""
+def _pdf(record: dict[str, Any]) -> bytes:
+    from screening.exports import pdf
 
-    def build(record: dict[str, Any]) -> bytes:
-        result: bytes = getattr(importlib.import_module(module), function)(record)
-        return result
+    kwargs: dict[str, Any] = {"generated_at": datetime.now(UTC)}
+    if "settings" in inspect.signature(pdf.summary_pdf).parameters:
+        from ui.common import clinic_settings
 
-    return build
+        kwargs["settings"] = clinic_settings()[0]
+    data: bytes = pdf.summary_pdf(record, **kwargs)
+    return data
 
 
-# Extra downloads on the results page, after the record file. One line each (see above).
-EXPORTS: list[Export] = []
+def _csv(record: dict[str, Any]) -> bytes:
+    from screening.exports.csv import records_to_csv
+
+    return records_to_csv([record])
+
+
+def _fhir(record: dict[str, Any]) -> bytes:
+    from screening.exports.fhir import questionnaire_response
+
+    resource = questionnaire_response(record)
+    return (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _present(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+# Extra downloads on the results page, after the record file: one entry each.
+_ALL_EXPORTS = (
+    Export(
+        "Summary to print or share (PDF)",
+        "screening-summary.pdf",
+        "application/pdf",
+        _pdf,
+        "screening.exports.pdf",
+    ),
+    Export("Spreadsheet (CSV)", "screening-summary.csv", "text/csv", _csv, "screening.exports.csv"),
+    Export(
+        "For health-record systems (FHIR, JSON)",
+        "screening-fhir.json",
+        "application/fhir+json",
+        _fhir,
+        "screening.exports.fhir",
+    ),
+)
+EXPORTS: list[Export] = [export for export in _ALL_EXPORTS if _present(export.module)]
 
 
 def make_record(

@@ -48,15 +48,15 @@ def main() -> None:
 
 
 def _view() -> None:
-    from ui.common import md_escape, page_style
+    from ui.common import page_style
     from ui.wizard import flow, results, review, start, step
     from ui.wizard import state as S
 
     page_style()
     state = st.session_state
     notice = state.pop(S.NOTICE, None)
-    if notice:
-        st.success(md_escape(str(notice)), icon=":material/check_circle:")
+    if notice:  # our own words; any file name in it is escaped where it is written
+        st.success(str(notice), icon=":material/check_circle:")
     view = state.get(S.VIEW, "start")
     if view == "start":
         start.render()

@@ -17,6 +17,37 @@ NOT_ANSWERED = "Not answered"
 NEEDED = "Not answered yet: this question needs an answer."
 
 
+def _answers(section_id: str, pruned: dict[str, Any]) -> None:
+    """Question and answer pairs, compact; free text (data) only ever through st.text."""
+    qn = flow.questionnaire()
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            st.markdown("\n\n".join(pending))
+            pending.clear()
+
+    for q in qn.in_section(section_id):
+        if not is_enabled(q, pruned, qn):
+            continue
+        value = pruned.get(q.id)
+        question = f"**{md_escape(q.text)}**"
+        if value is None:
+            answer = f"*{NEEDED}*" if is_required(q, pruned) else NOT_ANSWERED
+            pending.append(f"{question}  \n{answer}")
+        elif q.type == "repeat" and value:
+            pending.append(question)
+            flush()
+            st.text("\n".join(trial_lines(q, value, qn)))
+        elif q.type == "text":
+            pending.append(question)
+            flush()
+            st.text(str(value))
+        else:
+            pending.append(f"{question}  \n{md_escape(answer_text(q, value) or '')}")
+    flush()
+
+
 def render(raw: dict[str, Any]) -> None:
     """The review page."""
     qn = flow.questionnaire()
@@ -49,21 +80,7 @@ def render(raw: dict[str, Any]) -> None:
                 on_click=flow.edit,
                 args=(section.id,),
             )
-            for q in qn.in_section(section.id):
-                if not is_enabled(q, pruned, qn):
-                    continue
-                value = pruned.get(q.id)
-                st.markdown(f"**{md_escape(q.text)}**")
-                if value is None:
-                    needed = is_required(q, pruned)
-                    st.markdown(f"*{NEEDED}*" if needed else NOT_ANSWERED)
-                elif q.type == "repeat" and value:
-                    for line in trial_lines(q, value, qn):
-                        st.text(line)
-                elif q.type == "text":
-                    st.text(str(value))
-                else:
-                    st.markdown(md_escape(answer_text(q, value) or ""))
+            _answers(section.id, pruned)
     with st.container(horizontal=True, key="review-nav"):
         st.button("Back", key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_review)
         st.button(

@@ -62,7 +62,7 @@ def load_uploaded() -> None:
         else:
             flow._show("review")
             where = "the review of your answers"
-    state[S.NOTICE] = f"Your answers from {name} are back. You are on {where}."
+    state[S.NOTICE] = f"Your answers from {md_escape(name)} are back. You are on {where}."
 
 
 def render() -> None:

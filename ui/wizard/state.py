@@ -20,7 +20,7 @@ Navigation and messages:
     wiz:checked          section id whose Next failed: its problems are shown, live
     wiz:from_review      came to a step with "Edit" from the review: offer the way back
     wiz:crisis_seen      the crisis panel has been shown: it stays for the session
-    wiz:notice           a one-off message for the next page shown
+    wiz:notice           a one-off message (markdown, data in it escaped) for the next view
     wiz:upload_error     why the last uploaded file could not be read
     wiz:uploader         a counter that resets the file uploader after a load
     wiz:confirm_clear    "Clear my answers" was pressed once: ask to confirm

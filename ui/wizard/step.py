@@ -74,22 +74,22 @@ def render(raw: dict[str, Any]) -> None:
 
 def _save_or_clear(raw: dict[str, Any], step: str) -> None:
     state = st.session_state
-    with st.expander("Save your progress, or clear your answers"):
-        st.markdown(
-            "Nothing is kept on our server. To finish later, save your progress to a file on "
-            "your device, then choose “Resume from a saved file” on the start page. Anyone who "
-            "has the file can read your answers."
-        )
+    st.caption(
+        "Nothing is kept on our server. To finish later, save your progress to a file on your "
+        "device, then choose “Resume from a saved file” on the start page. Anyone who has the "
+        "file can read your answers."
+    )
+    with st.container(horizontal=True, key="step-save"):
         save_progress_button(raw, step)
         if not state.get(S.CONFIRM_CLEAR):
             st.button("Clear my answers", key="wiz:clear", on_click=flow.ask_clear)
-        else:
-            st.warning("This removes every answer from this session. Are you sure?")
-            with st.container(horizontal=True):
-                st.button(
-                    "Yes, clear my answers",
-                    key="wiz:clear_yes",
-                    type="primary",
-                    on_click=flow.clear,
-                )
-                st.button("No, keep them", key="wiz:clear_no", on_click=flow.cancel_clear)
+    if state.get(S.CONFIRM_CLEAR):
+        st.warning("This removes every answer from this session. Are you sure?")
+        with st.container(horizontal=True):
+            st.button(
+                "Yes, clear my answers",
+                key="wiz:clear_yes",
+                type="primary",
+                on_click=flow.clear,
+            )
+            st.button("No, keep them", key="wiz:clear_no", on_click=flow.cancel_clear)
