@@ -1,0 +1,195 @@
+"""nginx in front of app replicas, on loopback ports, for the scale-out tests.
+
+    with running_replicas(2) as apps:                       # harness.start_app, shared secret
+        with running_proxy(tmp_dir, apps, "cookie") as proxy:   # proxy.url, proxy.access_log
+            ...
+            proxy.log_lines()                               # parsed access-log lines
+
+nginx runs as this user in the foreground, with its pid, logs and temp files under its own
+directory, from a configuration rendered from deploy/nginx/ (``deploy.nginx.render``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deploy.nginx.render import nginx_command, write_standalone
+
+from .harness import AppServer, free_port, start_app
+
+NGINX_CANDIDATES = ("/usr/sbin/nginx",)
+COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
+READY_TIMEOUT_S = 10.0
+
+# '$time_iso8601 "$request_method $uri" $status $upstream_addr' (deploy/nginx template)
+_LOG_LINE = re.compile(r'^\S+ "(?P<method>\S+) (?P<uri>\S+)" (?P<status>\d{3}) (?P<upstream>.+)$')
+
+
+class ProxyUnavailable(RuntimeError):
+    """nginx is not installed (the message says how to install it)."""
+
+
+class ProxyStartError(RuntimeError):
+    """nginx did not start; the message ends with its error log."""
+
+
+def find_nginx() -> str:
+    """The nginx binary: on PATH, else Debian's /usr/sbin/nginx; ProxyUnavailable if neither."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    for candidate in NGINX_CANDIDATES:
+        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise ProxyUnavailable("nginx not found: install Debian's nginx (apt-get install nginx)")
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One access-log line: method, path, status and the replica that answered."""
+
+    method: str
+    uri: str
+    status: int
+    upstream: str  # "127.0.0.1:8501", "-" when nginx answered itself
+
+
+@dataclass
+class Proxy:
+    """A running nginx; ``url`` is its address, ``access_log`` its log of routing decisions."""
+
+    url: str
+    run_dir: Path
+    access_log: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def error_log_tail(self, lines: int = 30) -> str:
+        """The end of nginx's error log."""
+        path = self.run_dir / "error.log"
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no error log)"
+        return "\n".join(text.splitlines()[-lines:]) or "(error log is empty)"
+
+    def log_offset(self) -> int:
+        """The access log's current size: pass it to ``log_lines`` to read only what follows."""
+        try:
+            return self.access_log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def log_lines(self, since: int = 0) -> list[LogLine]:
+        """The access-log lines written after byte ``since`` (nginx writes each at the end)."""
+        try:
+            with self.access_log.open("rb") as handle:
+                handle.seek(since)
+                text = handle.read().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        lines = []
+        for raw in text.splitlines():
+            match = _LOG_LINE.match(raw)
+            if match:
+                lines.append(
+                    LogLine(match["method"], match["uri"], int(match["status"]), match["upstream"])
+                )
+        return lines
+
+    def stop(self) -> None:
+        """Stop nginx (TERM), kill it if it has not stopped after 10 s."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_proxy(
+    run_dir: Path, backends: list[AppServer], balance: str = "cookie", attempts: int = 3
+) -> Proxy:
+    """Render a standalone config for ``backends`` into ``run_dir`` and start nginx on it."""
+    nginx = find_nginx()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    access_log = run_dir / "access.log"
+    last = ""
+    for _ in range(attempts):
+        port = free_port()
+        conf = write_standalone(
+            run_dir,
+            listen=f"127.0.0.1:{port}",
+            backends=[f"127.0.0.1:{b.port}" for b in backends],
+            balance=balance,
+            access_log=access_log,
+        )
+        out = (run_dir / "nginx.out").open("wb")
+        process = subprocess.Popen(
+            nginx_command(conf, nginx), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        out.close()
+        proxy = Proxy(f"http://127.0.0.1:{port}", run_dir, access_log, process)
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline and process.poll() is None:
+            if _answers(proxy.url):
+                return proxy
+            time.sleep(0.05)
+        proxy.stop()
+        last = proxy.error_log_tail()
+        if "Address already in use" not in last:
+            break
+    raise ProxyStartError(f"nginx did not start in {run_dir}:\n{last}")
+
+
+@contextlib.contextmanager
+def running_proxy(
+    run_dir: Path, backends: list[AppServer], balance: str = "cookie"
+) -> Iterator[Proxy]:
+    """``start_proxy`` as a context manager that always stops nginx."""
+    proxy = start_proxy(run_dir, backends, balance)
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+@contextlib.contextmanager
+def running_replicas(count: int, log_dir: Path | None = None) -> Iterator[list[AppServer]]:
+    """``count`` app servers sharing one random cookie secret (as replicas must)."""
+    servers: list[AppServer] = []
+    env_before = os.environ.get(COOKIE_SECRET_ENV)
+    os.environ[COOKIE_SECRET_ENV] = secrets.token_hex(32)  # read by each server at start
+    try:
+        try:
+            for _ in range(count):
+                servers.append(start_app(log_dir=log_dir))
+        finally:
+            if env_before is None:
+                os.environ.pop(COOKIE_SECRET_ENV, None)
+            else:
+                os.environ[COOKIE_SECRET_ENV] = env_before
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()

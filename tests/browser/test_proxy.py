@@ -1,0 +1,303 @@
+"""Two replicas behind nginx on loopback: headers, limits, sticky sessions, a real upload.
+
+The proxy runs from a configuration rendered from deploy/nginx/. A round-robin variant of
+the same configuration shows why stickiness matters: an upload that lands on the replica
+that does not hold the browser's session is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import expect
+
+from deploy.nginx.render import CSP
+from tests.staff_data import record_bytes
+
+from .harness import AppServer, new_page, open_app, wait_idle
+from .proxy import LogLine, Proxy, ProxyUnavailable, find_nginx, running_proxy, running_replicas
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    "x-frame-options": "DENY",
+}
+ROUTE_COOKIE = re.compile(r"^screening_route=([0-9a-f]{32}); Path=/; HttpOnly; SameSite=Lax$")
+UPLOAD_VIGNETTES = ("typical-trd", "one-trial", "item9-passive", "mild-symptoms")
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.effectiveDirective + " " + e.blockedURI);
+});
+"""
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AppServer]]:
+    """Two app replicas sharing a cookie secret (skips without nginx; CI fails instead)."""
+    try:
+        find_nginx()
+    except ProxyUnavailable as exc:
+        pytest.skip(str(exc))
+    with running_replicas(2, log_dir=tmp_path_factory.mktemp("replica-logs")) as servers:
+        yield servers
+
+
+@pytest.fixture(scope="module")
+def sticky(replicas: list[AppServer], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """nginx with the shipped configuration: cookie-sticky."""
+    with running_proxy(tmp_path_factory.mktemp("nginx-sticky"), replicas, "cookie") as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="module")
+def round_robin(
+    replicas: list[AppServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Proxy]:
+    """nginx with the same configuration but round-robin balancing: not sticky."""
+    with running_proxy(tmp_path_factory.mktemp("nginx-rr"), replicas, "round_robin") as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def proxied_page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context that records CSP violations in window.__cspViolations."""
+    page = new_page(browser, {"width": 1280, "height": 1200})
+    page.context.add_init_script(CSP_WATCH)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def request(
+    url: str, method: str = "GET", data: bytes | None = None, cookie: str | None = None
+) -> tuple[int, Message]:
+    """Status and headers of one plain HTTP request (error statuses included)."""
+    req = urllib.request.Request(url, data=data, method=method)
+    if cookie:
+        req.add_header("Cookie", cookie)
+    try:
+        with urllib.request.urlopen(req, timeout=15) as resp:
+            resp.read()
+            return resp.status, resp.headers
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        return exc.code, exc.headers
+
+
+def own_origin_violations(page: Page, url: str) -> list[str]:
+    """CSP violations the app itself caused (its scripts, styles, sockets, inline code).
+
+    Loads from other hosts that the policy blocked are left out: blocking them is the
+    policy's job (tests/browser/test_smoke.py checks that the app asks for none).
+    """
+    found: list[str] = page.evaluate("window.__cspViolations")
+    return [v for v in found if not re.search(r" https?://", v) or f" {url}" in v]
+
+
+def wait_for_log(
+    proxy: Proxy, since: int, method: str, path_start: str, timeout: float = 10
+) -> list[LogLine]:
+    """The log lines for ``method`` on paths starting ``path_start``, once there is one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [
+            line
+            for line in proxy.log_lines(since)
+            if line.method == method and line.uri.startswith(path_start)
+        ]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
+def upload_records(page: Page, proxy: Proxy) -> list[int]:
+    """Open the staff page from the start page, upload the test records; the PUT statuses."""
+    statuses: list[int] = []
+    page.on(
+        "response",
+        lambda r: statuses.append(r.status) if "/_stcore/upload_file/" in r.url else None,
+    )
+    open_app(page, proxy.url)
+    page.get_by_role("link", name="Staff review").click()
+    wait_idle(page, page.get_by_role("heading", name="Staff review", level=1))
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        [
+            {"name": f"{v}.json", "mimeType": "application/json", "buffer": record_bytes(v)}
+            for v in UPLOAD_VIGNETTES
+        ]
+    )
+    deadline = time.monotonic() + 15
+    while len(statuses) < len(UPLOAD_VIGNETTES) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    wait_idle(page)
+    return statuses
+
+
+def session_replica(proxy: Proxy, page: Page, since: int) -> str:
+    """Close the page and return the replica its websocket (its Streamlit session) used."""
+    page.context.close()
+    streams = wait_for_log(proxy, since, "GET", "/_stcore/stream")
+    assert len(streams) == 1, streams
+    assert streams[0].status == 101
+    return streams[0].upstream
+
+
+# --- headers and limits ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/_stcore/health", "/favicon.png", "/_stcore/host-config", "/_stcore/agent/x"]
+)
+def test_security_headers_on_every_response(sticky: Proxy, path: str) -> None:
+    """Every response carries the CSP, nosniff, no-referrer and no-store headers, once each."""
+    _, headers = request(sticky.url + path)
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get_all(name) == [value], name
+
+
+def test_csp_forbids_framing_and_script_eval() -> None:
+    """The policy forbids framing and JavaScript eval; styles may be inline."""
+    directives = dict(d.split(" ", 1) for d in CSP.split("; "))
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-eval'" not in directives["script-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert directives["style-src"] == "'self' 'unsafe-inline'"
+
+
+def test_security_headers_on_refused_upload(sticky: Proxy) -> None:
+    """An over-size request is refused by nginx (413) with the same headers."""
+    status, headers = request(
+        sticky.url + "/_stcore/upload_file/s/f", method="PUT", data=b"x" * (7 * 1024 * 1024)
+    )
+    assert status == 413
+    assert headers["content-security-policy"] == CSP
+    assert headers["cache-control"] == "no-store"
+
+
+def test_request_size_limit_stops_big_bodies_at_the_proxy(sticky: Proxy) -> None:
+    """A 7 MB body never reaches a replica; a 4 MB one does (Streamlit's own limit is 5 MB)."""
+    since = sticky.log_offset()
+    big, _ = request(sticky.url + "/_stcore/upload_file/s/f1", "PUT", b"x" * (7 * 1024 * 1024))
+    small, _ = request(sticky.url + "/_stcore/upload_file/s/f2", "PUT", b"x" * (4 * 1024 * 1024))
+    assert (big, small) == (413, 403)  # 403: the replica's own XSRF check refused it
+    # nginx logs a refused body only after draining the rest of it: wait for the line.
+    refused = wait_for_log(sticky, since, "PUT", "/_stcore/upload_file/s/f1")
+    passed = wait_for_log(sticky, since, "PUT", "/_stcore/upload_file/s/f2")
+    assert [line.upstream for line in refused] == ["-"]
+    assert [line.upstream.startswith("127.0.0.1:") for line in passed] == [True]
+
+
+def test_agent_api_is_closed(sticky: Proxy) -> None:
+    """Streamlit's experimental agent API answers 404 at the proxy."""
+    since = sticky.log_offset()
+    status, _ = request(sticky.url + "/_stcore/agent/openapi.json")
+    assert status == 404
+    assert [line.upstream for line in sticky.log_lines(since)] == ["-"]
+
+
+def test_server_version_is_not_announced(sticky: Proxy) -> None:
+    """The Server header names nginx without its version."""
+    _, headers = request(sticky.url + "/_stcore/health")
+    assert headers["server"] == "nginx"
+
+
+# --- the routing cookie ---------------------------------------------------------------------
+
+
+def test_first_response_sets_a_routing_cookie(sticky: Proxy) -> None:
+    """A browser without the cookie gets a random, HttpOnly routing cookie."""
+    _, headers = request(sticky.url + "/")
+    cookies = headers.get_all("set-cookie") or []
+    assert len(cookies) == 1
+    assert ROUTE_COOKIE.match(cookies[0]), cookies[0]
+
+
+def test_routing_cookie_is_not_set_again(sticky: Proxy) -> None:
+    """A request that carries a well-formed routing cookie gets no new one."""
+    _, headers = request(sticky.url + "/", cookie=f"screening_route={secrets.token_hex(16)}")
+    assert headers.get_all("set-cookie") is None
+
+
+def test_malformed_routing_cookie_is_replaced(sticky: Proxy) -> None:
+    """A routing cookie that is not 32 hex digits is replaced by a fresh one."""
+    _, headers = request(sticky.url + "/", cookie="screening_route=../../etc")
+    assert ROUTE_COOKIE.match((headers.get_all("set-cookie") or [""])[0])
+
+
+def test_same_cookie_same_replica(sticky: Proxy) -> None:
+    """Every request with one routing cookie goes to one replica."""
+    cookie = f"screening_route={secrets.token_hex(16)}"
+    since = sticky.log_offset()
+    for _ in range(8):
+        request(sticky.url + "/_stcore/health", cookie=cookie)
+    assert len({line.upstream for line in sticky.log_lines(since)}) == 1
+
+
+def test_different_cookies_use_both_replicas(sticky: Proxy, replicas: list[AppServer]) -> None:
+    """Browsers with different routing cookies are spread over both replicas."""
+    since = sticky.log_offset()
+    for _ in range(24):
+        request(sticky.url + "/_stcore/health", cookie=f"screening_route={secrets.token_hex(16)}")
+    used = {line.upstream for line in sticky.log_lines(since)}
+    assert used == {f"127.0.0.1:{r.port}" for r in replicas}
+
+
+# --- in the browser -------------------------------------------------------------------------
+
+
+def test_app_works_through_the_proxy_without_csp_violations(
+    sticky: Proxy, proxied_page: Page
+) -> None:
+    """The start page renders over the proxied websocket and the CSP blocks nothing of ours."""
+    open_app(proxied_page, sticky.url)
+    expect(proxied_page.get_by_role("heading", level=1).first).to_be_visible()
+    ws = [u for u in proxied_page.requests_seen if u.startswith("ws")]  # type: ignore[attr-defined]
+    assert ws == [sticky.url.replace("http", "ws", 1) + "/_stcore/stream"]
+    assert own_origin_violations(proxied_page, sticky.url) == []
+
+
+def test_staff_upload_through_sticky_proxy(sticky: Proxy, proxied_page: Page) -> None:
+    """Every upload lands on the replica holding the session and all records load."""
+    since = sticky.log_offset()
+    statuses = upload_records(proxied_page, sticky)
+    expect(proxied_page.get_by_text(re.compile(r"from 4 file\(s\)"))).to_be_visible()
+    assert own_origin_violations(proxied_page, sticky.url) == []
+    replica = session_replica(sticky, proxied_page, since)
+    puts = wait_for_log(sticky, since, "PUT", "/_stcore/upload_file/")
+    assert statuses == [204] * 4
+    assert [(p.status, p.upstream) for p in puts] == [(204, replica)] * 4
+
+
+def test_uploads_fail_without_stickiness(round_robin: Proxy, proxied_page: Page) -> None:
+    """Round robin: uploads that reach the other replica are refused (400), the rest load."""
+    since = round_robin.log_offset()
+    statuses = upload_records(proxied_page, round_robin)
+    replica = session_replica(round_robin, proxied_page, since)
+    puts = wait_for_log(round_robin, since, "PUT", "/_stcore/upload_file/")
+    assert len(puts) == 4
+    refused = [p for p in puts if p.status == 400]
+    assert refused, f"no upload reached the other replica: {puts}"
+    assert all(p.upstream != replica for p in refused)
+    assert all(p.upstream == replica for p in puts if p.status == 204)
+    assert sorted(statuses) == sorted(p.status for p in puts)
