@@ -408,3 +408,134 @@ def missing_in_entry(q: Question, entry: Mapping[str, Any]) -> list[str]:
         and conditions_hold(sub.enabled_when, sub.enabled_behavior, entry)
         and is_required(sub, entry)
     ]
+
+
+# --------------------------------------------------------------------------- one pass
+
+_CODE, _INTEGER, _REPEAT, _OTHER = range(4)
+# (id, gate, required, required_when, kind, codes or (min, max), question)
+FastStep = tuple[str, Test | None, bool, tuple[Condition, ...], int, Any, Question]
+# a repeat's sub-question: (id, enabled test, required, required_when, question)
+SubStep = tuple[str, Test | None, bool, tuple[Condition, ...], Question]
+
+
+def _fast_plan(questionnaire: Questionnaire) -> tuple[frozenset[str], tuple[FastStep, ...]]:
+    """The top-level ids and, per question, what the one-pass check needs. Derived once."""
+    cached: tuple[frozenset[str], tuple[FastStep, ...]] | None = questionnaire.__dict__.get(
+        "_fast_plan"
+    )
+    if cached is not None:
+        return cached
+    steps: list[FastStep] = []
+    for qid, gate, required, required_when, _is_repeat, q in _gates(questionnaire):
+        spec: Any = None
+        if q.type in _CODE_TYPES:
+            kind, spec = _CODE, q.codes
+        elif q.type == "integer":
+            kind, spec = _INTEGER, (q.min, q.max)
+        elif q.type == "repeat":
+            kind = _REPEAT
+        else:
+            kind = _OTHER
+        steps.append((qid, gate, required, required_when, kind, spec, q))
+    cached = (frozenset(q.id for q in questionnaire.questions), tuple(steps))
+    questionnaire.__dict__["_fast_plan"] = cached  # static data derived from a frozen model
+    return cached
+
+
+def _sub_plan(q: Question) -> tuple[SubStep, ...]:
+    """A repeat's sub-questions with compiled enabled tests. Derived once per question."""
+    cached: tuple[SubStep, ...] | None = q.__dict__.get("_sub_plan")
+    if cached is None:
+        cached = tuple(
+            (
+                sub.id,
+                compile_conditions(sub.enabled_when, sub.enabled_behavior),
+                sub.required,
+                sub.required_when,
+                sub,
+            )
+            for sub in q.items
+        )
+        q.__dict__["_sub_plan"] = cached
+    return cached
+
+
+def validate_and_prune(raw: object, questionnaire: Questionnaire) -> tuple[Answers, list[str]]:
+    """``prune_and_find_missing(validate_answers(raw, qn), qn)``, in one pass when it can.
+
+    Same result and the same ``AnswersInvalid`` (problems in the same order) as the two
+    steps: anything the single pass does not accept is handed to them.
+    """
+    if isinstance(raw, dict) and raw.__class__ is dict:
+        fast = _validate_and_prune_fast(raw, questionnaire)
+        if fast is not None:
+            return fast
+    return prune_and_find_missing(validate_answers(raw, questionnaire), questionnaire)
+
+
+def _validate_and_prune_fast(
+    raw: dict[Any, Any], questionnaire: Questionnaire
+) -> tuple[Answers, list[str]] | None:
+    """The one pass for answers without any problem; None as soon as anything is off."""
+    ids, plan = _fast_plan(questionnaire)
+    if not raw.keys() <= ids:
+        return None
+    kept: Answers = {}
+    missing: list[str] = []
+    problems: list[Problem] = []
+    for qid, gate, required, required_when, kind, spec, q in plan:
+        value: Any = raw.get(qid)
+        if value is not None:
+            # Validate every answer, shown or hidden, exactly as validate_answers does.
+            if kind == _CODE:
+                if value.__class__ not in _STR_INT or value not in spec:
+                    return None
+            elif kind == _INTEGER:
+                if value.__class__ is not int or not spec[0] <= value <= spec[1]:
+                    return None
+            elif kind == _REPEAT:
+                value = _validate_repeat(q, value, problems)
+                if problems:
+                    return None
+            else:
+                value = _validate_value(q, value, qid, problems)
+                if problems:
+                    return None
+        if gate is not None and not gate(kept):
+            continue
+        if value is None:
+            if required or (required_when and conditions_hold(required_when, "all", kept)):
+                missing.append(qid)
+            continue
+        if kind == _REPEAT:
+            sub_plan = _sub_plan(q)
+            entries = [_prune_entry_fast(sub_plan, entry) for entry in value]
+            for i, entry in enumerate(entries):
+                for sub_id in _missing_in_entry_fast(sub_plan, entry):
+                    missing.append(f"{qid}[{i}].{sub_id}")
+            value = entries
+        kept[qid] = value
+    return kept, missing
+
+
+def _prune_entry_fast(plan: tuple[SubStep, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
+    """``_prune_entry`` with compiled tests."""
+    kept: dict[str, Any] = {}
+    for sub_id, test, _required, _required_when, _sub in plan:
+        if sub_id in entry and (test is None or test(kept)):
+            kept[sub_id] = entry[sub_id]
+    return kept
+
+
+def _missing_in_entry_fast(plan: tuple[SubStep, ...], entry: Mapping[str, Any]) -> list[str]:
+    """``missing_in_entry`` with compiled tests."""
+    out: list[str] = []
+    for sub_id, test, required, required_when, _sub in plan:
+        if (
+            sub_id not in entry
+            and (test is None or test(entry))
+            and (required or (bool(required_when) and conditions_hold(required_when, "all", entry)))
+        ):
+            out.append(sub_id)
+    return out

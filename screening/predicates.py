@@ -8,12 +8,14 @@ language: a reviewer reads ``Is("aneurysm_or_avm", "yes")``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 Facts = Mapping[str, Any]
 Evidence = dict[str, Any]
+Test = Callable[[Facts], "Evidence | None"]
 
 
 class Predicate(Protocol):
@@ -47,6 +49,18 @@ class Is:
             return {self.key: v}
         return None
 
+    def compile(self) -> Test:
+        """A plain function doing what ``__call__`` does, without attribute look-ups."""
+        key, values = self.key, self.values
+
+        def test(facts: Facts) -> Evidence | None:
+            v = facts.get(key)
+            if v is not None and v in values:
+                return {key: v}
+            return None
+
+        return test
+
     def describe(self) -> str:
         if len(self.values) == 1:
             return f"`{self.key}` = {_fmt(self.values[0])}"
@@ -54,6 +68,14 @@ class Is:
 
     def reads(self) -> tuple[str, ...]:
         return (self.key,)
+
+
+_OPERATORS: dict[str, Callable[[int, int], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +90,19 @@ class Compare:
         v = facts.get(self.key)
         if type(v) is not int:
             return None
-        t = self.threshold
-        ok = {">": v > t, ">=": v >= t, "<": v < t, "<=": v <= t}[self.op]
-        return {self.key: v} if ok else None
+        return {self.key: v} if _OPERATORS[self.op](v, self.threshold) else None
+
+    def compile(self) -> Test:
+        """A plain function doing what ``__call__`` does, without attribute look-ups."""
+        key, threshold, holds = self.key, self.threshold, _OPERATORS[self.op]
+
+        def test(facts: Facts) -> Evidence | None:
+            v = facts.get(key)
+            if type(v) is not int or not holds(v, threshold):
+                return None
+            return {key: v}
+
+        return test
 
     def describe(self) -> str:
         return f"`{self.key}` {self.op.replace('>=', '≥').replace('<=', '≤')} {self.threshold}"
@@ -111,6 +143,19 @@ class Has:
             return None
         hits = [c for c in v if not self.codes or c in self.codes]
         return {self.key: hits} if hits else None
+
+    def compile(self) -> Test:
+        """A plain function doing what ``__call__`` does, without attribute look-ups."""
+        key, codes = self.key, self.codes
+
+        def test(facts: Facts) -> Evidence | None:
+            v = facts.get(key)
+            if not isinstance(v, list) or not v:
+                return None
+            hits = [c for c in v if c in codes] if codes else list(v)
+            return {key: hits} if hits else None
+
+        return test
 
     def describe(self) -> str:
         if not self.codes:
@@ -161,6 +206,20 @@ class AnyOf:
                 evidence.update(e)
         return evidence or None
 
+    def compile(self) -> Test:
+        """A plain function doing what ``__call__`` does, with compiled parts."""
+        parts = tuple(compile_predicate(p) for p in self.parts)
+
+        def test(facts: Facts) -> Evidence | None:
+            evidence: Evidence = {}
+            for p in parts:
+                e = p(facts)
+                if e is not None:
+                    evidence.update(e)
+            return evidence or None
+
+        return test
+
     def describe(self) -> str:
         return " or ".join(p.describe() for p in self.parts)
 
@@ -186,6 +245,21 @@ class AllOf:
             evidence.update(e)
         return evidence
 
+    def compile(self) -> Test:
+        """A plain function doing what ``__call__`` does, with compiled parts."""
+        parts = tuple(compile_predicate(p) for p in self.parts)
+
+        def test(facts: Facts) -> Evidence | None:
+            evidence: Evidence = {}
+            for p in parts:
+                e = p(facts)
+                if e is None:
+                    return None
+                evidence.update(e)
+            return evidence
+
+        return test
+
     def describe(self) -> str:
         return " and ".join(p.describe() for p in self.parts)
 
@@ -205,3 +279,13 @@ class Always:
 
     def reads(self) -> tuple[str, ...]:
         return ()
+
+
+def compile_predicate(predicate: Predicate) -> Test:
+    """A fast function equivalent to calling ``predicate`` (the predicate itself when it has
+    no ``compile``)."""
+    compile_ = getattr(predicate, "compile", None)
+    if compile_ is None:
+        return predicate
+    test: Test = compile_()
+    return test

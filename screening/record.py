@@ -10,12 +10,13 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal, NamedTuple
 
-from screening.answers import AnswerValue, prune, validate_answers
+from screening.answers import AnswerValue, prune_and_find_missing, validate_and_prune
 from screening.errors import AnswersInvalid, RecordError
 from screening.questionnaire import Questionnaire, load_questionnaire
-from screening.rules import Result, evaluate
+from screening.rules import Result, evaluate_pruned
 from screening.scoring import SCORE_KEYS
 
 FORMAT = "ketamine-screening-record"
@@ -78,9 +79,9 @@ def build_record(
 
     ``status`` defaults to completed when nothing required is missing.
     """
-    qn = questionnaire or load_questionnaire()
-    kept = prune(answers, qn)
-    res = result if result is not None else evaluate(kept, qn)
+    qn = questionnaire or _default_questionnaire()
+    kept, missing = prune_and_find_missing(answers, qn)
+    res = result if result is not None else evaluate_pruned(kept, missing)
     record: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -138,23 +139,64 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
         text = data
         if not text.strip():
             raise RecordError("record.empty", f"{name}: the file is empty")
-    if _nesting_exceeds(text, MAX_DEPTH):
+    if _nesting_may_exceed(data, text, MAX_DEPTH) and _nesting_exceeds(text, MAX_DEPTH):
         raise RecordError(
             "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
         )
     try:
         return json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
+        if _nesting_exceeds(text, MAX_DEPTH):  # the quick check trusts well-formed JSON only
+            raise RecordError(
+                "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
+            ) from None
         raise RecordError(
             "record.not_json",
             f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
         ) from None
     except ValueError as exc:
+        if _nesting_exceeds(text, MAX_DEPTH):
+            raise RecordError(
+                "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
+            ) from None
         raise RecordError("record.not_json", f"{name}: {exc}") from None
     except RecursionError:
         raise RecordError(
             "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
         ) from None
+
+
+# Keeps brackets (as parentheses) and quotes only: the shape of the JSON without its content.
+_NOT_SHAPE = bytes(b for b in range(256) if b not in b'[]{}"')
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
+_QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _nesting_may_exceed(data: bytes | str, text: str, limit: int) -> bool:
+    """Cheap test, exact for well-formed JSON: False when brackets outside strings nest at
+    most ``limit`` deep. True means "check with ``_nesting_exceeds``"; callers run that
+    check on malformed JSON too, so the answer never differs from it.
+
+    Works on bytes at C speed: drop escaped backslashes and quotes, keep only brackets
+    (as parentheses) and quotes, drop the strings, then peel innermost pairs, one level
+    per round.
+    """
+    raw = data if isinstance(data, bytes) else text.encode("utf-8", "replace")
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    shape = raw.translate(_AS_PARENS, _NOT_SHAPE)
+    quotes = shape.count(b'"')
+    if quotes:
+        # Quotes come in runs of even length exactly when no string holds a bracket.
+        if shape.count(b'""') * 2 == quotes:
+            shape = shape.replace(b'"', b"")
+        else:
+            shape = _QUOTED.sub(b"", shape)
+    for _ in range(limit):
+        if not shape:
+            return False
+        shape = shape.replace(b"()", b"")
+    return bool(shape)
 
 
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -187,7 +229,7 @@ def record_from_object(
     obj: object, name: str = "record", questionnaire: Questionnaire | None = None
 ) -> LoadedRecord:
     """Check a parsed record object and recompute its result."""
-    qn = questionnaire or load_questionnaire()
+    qn = questionnaire or _default_questionnaire()
     if not isinstance(obj, dict):
         raise RecordError(
             "record.not_a_record",
@@ -222,15 +264,14 @@ def record_from_object(
     if "answers" not in obj:
         raise RecordError("record.no_answers", f"{name}: has no 'answers' object")
     try:
-        answers = validate_answers(obj["answers"], qn)
+        kept, missing = validate_and_prune(obj["answers"], qn)
     except AnswersInvalid as exc:
         shown = "; ".join(str(p) for p in exc.problems[:3])
         more = f" (and {len(exc.problems) - 3} more)" if len(exc.problems) > 3 else ""
         raise RecordError(
             "record.invalid_answers", f"{name}: invalid answers: {shown}{more}"
         ) from None
-    result = evaluate(answers, qn)
-    answers = result.answers
+    result = evaluate_pruned(kept, missing)
     status = obj.get("status")
     if status not in ("completed", "in_progress", None):
         raise RecordError(
@@ -244,7 +285,7 @@ def record_from_object(
         mismatches.append("status: stored completed, but required answers are missing")
     return LoadedRecord(
         name=name,
-        answers=answers,
+        answers=result.answers,
         result=result,
         status=status or derived,
         created_at=_optional_text(obj, "created_at", name, _ISO),
@@ -261,17 +302,18 @@ def compare_results(stored: object, result: Result) -> list[str]:
     if not isinstance(stored, dict):
         return [f"result: stored {_json_type(stored)}, expected an object"]
     out: list[str] = []
-    fresh = result.to_dict()
+    fresh = {"outcome": result.outcome, "crisis": result.crisis}  # as in result.to_dict()
     for key in ("outcome", "crisis"):
         if stored.get(key) != fresh[key]:
             out.append(f"{key}: stored {_short(stored.get(key))}, recomputed {_short(fresh[key])}")
     scores = stored.get("scores")
     scores = scores if isinstance(scores, dict) else {}
+    fresh_scores = result.scores
     for key in SCORE_KEYS:
-        if key in scores and scores[key] != fresh["scores"][key]:
+        if key in scores and scores[key] != fresh_scores[key]:
             out.append(
                 f"scores.{key}: stored {_short(scores[key])}, recomputed "
-                f"{_short(fresh['scores'][key])}"
+                f"{_short(fresh_scores[key])}"
             )
     findings = stored.get("findings")
     stored_ids = (
@@ -319,6 +361,9 @@ def _progress_step(value: object, name: str) -> str | None:
         )
     step: str = value["step"]
     return step
+
+
+_default_questionnaire = cache(load_questionnaire)  # the bundled file, without re-resolving
 
 
 def _json_type(value: object) -> str:

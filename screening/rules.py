@@ -10,8 +10,9 @@ is information to discuss with a clinician, not a decision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from screening.answers import prune_and_find_missing
@@ -26,6 +27,7 @@ from screening.predicates import (
     above,
     at_least,
     below,
+    compile_predicate,
 )
 from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.safety import CRISIS_RULE
@@ -678,25 +680,44 @@ def evaluate(answers: Mapping[str, Any], questionnaire: Questionnaire | None = N
     Findings are evaluated even when answers are missing: a positive PHQ-9 item 9
     raises F-CRISIS-RESOURCES on a half-finished questionnaire.
     """
-    qn = questionnaire or load_questionnaire()
+    qn = questionnaire or _default_questionnaire()
     kept, missing = prune_and_find_missing(answers, qn)
+    return evaluate_pruned(kept, missing)
+
+
+_default_questionnaire = cache(load_questionnaire)  # the bundled file, without re-resolving
+
+# (test, id, kind, title, patient text, source) per rule, in display order; built once.
+_COMPILED = tuple(
+    (compile_predicate(r.when), r.id, r.kind, r.title, r.patient, r.source)
+    for r in ORDERED_CATALOGUE
+)
+_new_tuple = tuple.__new__  # builds the named tuples without their Python-level __new__
+
+
+def evaluate_pruned(kept: dict[str, Any], missing: Sequence[str]) -> Result:
+    """``evaluate`` of answers that are already pruned, given their missing required ids
+    (as ``prune_and_find_missing`` or ``validate_and_prune`` return them)."""
     scores = compute_scores(kept)
     facts = {**kept, **scores}
     findings: list[Finding] = []
-    for rule in ORDERED_CATALOGUE:
-        evidence = rule.when(facts)
+    for test, rule_id, kind, title, patient, source in _COMPILED:
+        evidence = test(facts)
         if evidence is not None:
-            findings.append(
-                Finding(rule.id, rule.kind, rule.title, rule.patient, rule.source, evidence)
-            )
-    fired = {f.id for f in findings}
-    return Result(
-        outcome=choose_outcome(fired, findings, bool(missing)),
-        crisis="F-CRISIS-RESOURCES" in fired,
-        scores=scores,
-        findings=tuple(findings),
-        missing=tuple(missing),
-        answers=kept,
+            findings.append(_new_tuple(Finding, (rule_id, kind, title, patient, source, evidence)))
+    fired = {f[0] for f in findings}
+    outcome = choose_outcome(fired, findings, bool(missing))
+    return _new_tuple(
+        Result,
+        (
+            outcome,
+            "F-CRISIS-RESOURCES" in fired,
+            scores,
+            tuple(findings),
+            tuple(missing),
+            kept,
+            RULES_VERSION,
+        ),
     )
 
 
