@@ -21,13 +21,18 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from screening.errors import ScreeningError
 from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.record import MAX_DEPTH, LoadedRecord, parse_json, record_from_object
 from screening.rules import KIND_TITLES, OUTCOMES, RULE_BY_ID
 from screening.safety import crisis_flag
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from screening.settings import ClinicSettings
 
 # --------------------------------------------------------------------------- limits
 
@@ -756,7 +761,7 @@ def pdf_zip(entries: Iterable[Entry], render: Callable[[Entry], bytes]) -> bytes
     return buffer.getvalue()
 
 
-def csv_writer() -> Callable[[Sequence[Entry]], bytes] | None:
+def csv_writer() -> Callable[[Sequence[Entry]], bytes]:
     """Bytes of one CSV (this product's export format) holding the given records."""
 
     def write(entries: Sequence[Entry]) -> bytes:
@@ -767,6 +772,14 @@ def csv_writer() -> Callable[[Sequence[Entry]], bytes] | None:
     return write
 
 
-def pdf_renderer() -> Callable[[Entry], bytes] | None:
-    """Bytes of one record's summary PDF, or None."""
-    return None
+def pdf_renderer(
+    generated_at: datetime, settings: ClinicSettings | None = None
+) -> Callable[[Entry], bytes]:
+    """A function giving one record's summary PDF, dated ``generated_at`` (timezone-aware)."""
+
+    def render(entry: Entry) -> bytes:
+        from screening.exports.pdf import summary_pdf
+
+        return summary_pdf(entry.record, generated_at=generated_at, settings=settings)
+
+    return render

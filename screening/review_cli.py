@@ -134,12 +134,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _write_csv(entries: Sequence[Entry], out: Path) -> int:
-    writer = csv_writer()
-    if writer is None:
-        print(f"{out}: CSV export is not available in this version", file=sys.stderr)
-        return EXIT_BAD
     try:
-        out.write_bytes(writer(entries))
+        out.write_bytes(csv_writer()(entries))
     except OSError as exc:
         print(f"{out}: cannot be written ({exc.strerror})", file=sys.stderr)
         return EXIT_BAD
@@ -147,10 +143,13 @@ def _write_csv(entries: Sequence[Entry], out: Path) -> int:
 
 
 def _write_pdfs(entries: Sequence[Entry], folder: Path) -> int:
-    render = pdf_renderer()
-    if render is None:
-        print(f"{folder}: PDF export is not available in this version", file=sys.stderr)
-        return EXIT_BAD
+    from datetime import UTC, datetime
+
+    from screening.settings import SETTINGS_ENV_VAR, load_settings
+
+    raw = os.environ.get(SETTINGS_ENV_VAR, "").strip()
+    settings = load_settings(Path(raw) if raw else None)  # SettingsError: one line, exit 2
+    render = pdf_renderer(datetime.now(UTC), settings)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for entry in entries:

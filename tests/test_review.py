@@ -593,3 +593,23 @@ def test_fhir_response_with_invalid_answers_keeps_the_crisis_mark():
     age["answer"] = [{"valueInteger": 300}]
     problem = load_files([("qr.json", json.dumps(obj).encode())]).problems[0]
     assert (problem.code, problem.crisis) == ("review.invalid_answers", True)
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+def test_pdf_renderer_gives_the_record_summary(mixed):
+    """The renderer gives a PDF of the record, with its outcome in words."""
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from screening.review import pdf_renderer
+    from screening.rules import OUTCOMES
+
+    entry = next(e for e in mixed.entries if e.source == "aneurysm.json")
+    data = pdf_renderer(datetime(2026, 11, 27, tzinfo=UTC))(entry)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages
+    )
+    assert OUTCOMES["clinician_review_first"].title in text

@@ -159,3 +159,16 @@ def test_csv_option_to_unwritable_place_exits_2(capsys, tmp_path):
     folder = write(tmp_path / "in", good_files()[:1])
     code, _, err = run(capsys, str(folder), "--csv", str(tmp_path / "no" / "such" / "out.csv"))
     assert (code, "cannot be written" in err[-1]) == (2, True)
+
+
+def test_pdf_dir_option_writes_one_pdf_per_record(capsys, tmp_path):
+    """--pdf-dir DIR writes one numbered PDF per loaded record."""
+    folder = write(tmp_path / "in", good_files()[:3])
+    out = tmp_path / "pdfs"
+    code, _, _ = run(capsys, str(folder), "--pdf-dir", str(out))
+    names = sorted(p.name for p in out.iterdir())
+    assert (code, names, (out / names[0]).read_bytes()[:5]) == (
+        0,
+        ["screening-summary-0001.pdf", "screening-summary-0002.pdf", "screening-summary-0003.pdf"],
+        b"%PDF-",
+    )

@@ -139,7 +139,7 @@ def test_detail_shows_the_summary_outcome(loaded):
     from screening.rules import OUTCOMES
 
     loaded.selectbox(key="staff_open").set_value(5).run()
-    assert f"#### {OUTCOMES['clinician_review_first'].title}" in [m.value for m in loaded.markdown]
+    assert OUTCOMES["clinician_review_first"].title in [h.value for h in loaded.subheader]
 
 
 def test_detail_lists_every_answer(loaded):
@@ -227,3 +227,44 @@ def test_download_names_hold_no_respondent_data(loaded, downloads):
         name.startswith(("screening-review", "screening-summar")) and "gina" not in name.lower()
         for name in downloads
     )
+
+
+def test_zip_download_holds_one_pdf_per_shown_row(loaded, downloads):
+    """The ZIP download holds a PDF for each row shown, named by row number."""
+    import io
+    import zipfile
+
+    loaded.multiselect(key="staff_outcomes").set_value(["clinician_review_first"]).run()
+    with zipfile.ZipFile(io.BytesIO(downloads["screening-summaries.zip"]())) as archive:
+        names = sorted(archive.namelist())
+        first = archive.read(names[0])[:5]
+    assert (names, first) == (
+        [
+            "screening-summary-0005.pdf",
+            "screening-summary-0006.pdf",
+            "screening-summary-0010.pdf",
+        ],
+        b"%PDF-",
+    )
+
+
+def test_record_pdf_download_is_the_opened_record(loaded, downloads):
+    """The detail's PDF download is the summary of the opened record."""
+    import io
+
+    from pypdf import PdfReader
+
+    loaded.selectbox(key="staff_open").set_value(5).run()
+    data = downloads["screening-summary-0005.pdf"]()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Gina H." in text
+
+
+def test_triage_frame_keeps_missing_scores_missing():
+    """A record that could not be scored has an empty PHQ-9 cell, never 0."""
+    from screening.review import load_files, triage_rows
+    from ui.staff_view import triage_frame
+
+    rows = triage_rows(load_files([("i.json", record_bytes("incomplete-phq9"))]).entries)
+    frame = triage_frame(rows)
+    assert (str(frame["PHQ-9"].dtype), frame["PHQ-9"].isna().tolist()) == ("Int64", [True])

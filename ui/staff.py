@@ -7,6 +7,7 @@ memory (st.session_state) until Clear is pressed or the tab is closed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -93,9 +94,16 @@ def _review(uploads: Sequence[Any]) -> tuple[Review, list[dict[str, Any]]]:
     return review, rows
 
 
-def _exports() -> tuple[Callable[[Sequence[Entry]], bytes] | None, Callable[[Entry], bytes] | None]:
-    """The CSV writer and PDF renderer from screening.exports, when they are installed."""
-    return csv_writer(), pdf_renderer()
+def _pdf_maker() -> Callable[[], Callable[[Entry], bytes]]:
+    """Gives, when called (on a click), a PDF renderer dated then, for this clinic."""
+    from ui.settings import load_clinic_settings
+
+    settings = load_clinic_settings()  # checked at startup by streamlit_app.py
+
+    def make() -> Callable[[Entry], bytes]:
+        return pdf_renderer(datetime.now(UTC), settings)
+
+    return make
 
 
 def _filters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -226,14 +234,14 @@ def main() -> None:
         "click a column heading to sort."
     )
     show_table(shown)
-    write_csv, render_pdf = _exports()
+    make_pdf = _pdf_maker()
     entries = {e.number: e for e in review.entries}
-    show_downloads([entries[r["number"]] for r in shown], write_csv, render_pdf)
+    show_downloads([entries[r["number"]] for r in shown], csv_writer(), make_pdf)
 
     st.subheader("Record detail")
     chosen = _choose(shown)
     if chosen is not None:
-        show_detail(entries[chosen], render_pdf)
+        show_detail(entries[chosen], make_pdf)
 
     if shown:
         st.subheader("Overview")

@@ -8,9 +8,7 @@ markdown.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -26,10 +24,14 @@ from screening.review import (
     export_name,
     pdf_zip,
 )
-from screening.rules import DISCLAIMER, KIND_TITLES, KINDS, OUTCOMES
+from screening.rules import DISCLAIMER, OUTCOMES
+from ui.common import md_escape
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# Called on a click: gives a PDF renderer dated at that moment.
+PdfMaker = Callable[[], Callable[[Entry], bytes]]
 
 # --------------------------------------------------------------------------- table
 
@@ -40,12 +42,13 @@ def triage_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """The displayed columns of the rows as a DataFrame with readable headings."""
     import pandas as pd
 
-    frame = pd.DataFrame(
-        [{key: row[key] for key in TABLE_COLUMNS} for row in rows], columns=list(TABLE_COLUMNS)
-    )
-    for key in ("phq9_total", "failed_trials"):
-        frame[key] = frame[key].astype("Int64")
-    return frame.rename(columns=TABLE_COLUMNS)
+    data: dict[str, Any] = {}
+    for key, heading in TABLE_COLUMNS.items():
+        values: Any = [row[key] for row in rows]
+        if key in ("phq9_total", "failed_trials"):  # whole numbers that may be missing
+            values = pd.Series(values, dtype="float64").astype("Int64")
+        data[heading] = values
+    return pd.DataFrame(data, columns=list(TABLE_COLUMNS.values()))
 
 
 def show_table(rows: Sequence[dict[str, Any]]) -> None:
@@ -163,70 +166,36 @@ def show_problems(problems: Sequence[FileProblem]) -> None:
 # --------------------------------------------------------------------------- detail
 
 
-def _crisis_footer() -> str | None:
-    """The crisis line of the deployment's region (settings from SCREENING_SETTINGS)."""
-    try:
-        from screening.crisis import footer_line, load_crisis_resources
-        from screening.settings import SETTINGS_ENV_VAR, load_settings
-
-        raw = os.environ.get(SETTINGS_ENV_VAR, "").strip()
-        settings = load_settings(Path(raw) if raw else None)
-        return footer_line(load_crisis_resources().region(settings.region))
-    except Exception:  # settings are checked at startup; never hide the panel here
-        return None
-
-
 def show_summary(entry: Entry) -> None:
-    """The summary as the respondent saw it: crisis first, outcome, findings, scores."""
+    """The summary as the respondent saw it: crisis first, outcome, findings, scores.
+
+    Findings and scores are drawn by the self-screening results page's own renderers, so
+    staff read the same words the respondent read.
+    """
+    from screening.questionnaire import load_questionnaire
+    from ui.common import footer_text
+    from ui.wizard.results import _findings, _scores
+
     result = entry.record.result
     if result.crisis:
-        lines = ["**⚠ CRISIS.** Support resources were shown to this person."]
+        lines = ["**⚠ CRISIS.** Crisis resources were shown to this person."]
         if result.urgent:
             lines.append("**⚠ URGENT:** a plan, intent or recent self-harm was reported.")
-        footer = _crisis_footer()
-        if footer:
-            lines.append(footer)
+        lines.append(md_escape(footer_text()))
         st.error("  \n".join(lines), icon="⚠️")
     outcome = OUTCOMES[result.outcome]
-    st.markdown(f"#### {outcome.title}")
-    st.markdown(outcome.text)
-    for kind in KINDS:
-        found = result.by_kind(kind)
-        if not found:
-            continue
-        st.markdown(f"**{KIND_TITLES[kind]}**")
-        for finding in found:
-            st.markdown(f"- **{finding.title}.** {finding.detail}")
-    scores = result.scores
-    phq = scores.get("phq9_total")
-    st.markdown(
-        "**Scores.** "
-        + " · ".join(
-            [
-                f"PHQ-9: {phq if phq is not None else 'not scored'}"
-                + (
-                    f" ({str(scores.get('phq9_band')).replace('_', ' ')})"
-                    if phq is not None
-                    else ""
-                ),
-                f"failed adequate trials: {_or_dash(scores.get('failed_adequate_trials'))}",
-                f"possibly adequate: {_or_dash(scores.get('possibly_adequate_trials'))}",
-                f"MSM (approximate, from self-report): {_or_dash(scores.get('msm_total'))}",
-                f"AUDIT-C: {_or_dash(scores.get('auditc_total'))}",
-            ]
-        )
-    )
+    with st.container(border=True):
+        st.subheader(outcome.title, anchor=False)
+        st.markdown(md_escape(outcome.text))
     if result.missing:
-        st.markdown(f"**Missing answers:** {len(result.missing)}")
+        st.markdown(f"**Answers still needed:** {len(result.missing)}")
         st.text(", ".join(result.missing))
-    st.caption(DISCLAIMER)
+    _findings(result, load_questionnaire())
+    _scores(dict(result.scores))
+    st.caption(md_escape(DISCLAIMER))
 
 
-def _or_dash(value: object) -> str:
-    return "—" if value is None else str(value)
-
-
-def show_detail(entry: Entry, render_pdf: Callable[[Entry], bytes] | None) -> None:
+def show_detail(entry: Entry, make_pdf: PdfMaker) -> None:
     """One record: the summary, clinician notes, every answer, mismatches, its PDF."""
     record = entry.record
     st.text(
@@ -262,15 +231,15 @@ def show_detail(entry: Entry, render_pdf: Callable[[Entry], bytes] | None) -> No
             hide_index=True,
             width="stretch",
         )
-    if render_pdf is not None:
-        st.download_button(
-            "Download this summary (PDF)",
-            data=lambda: render_pdf(entry),
-            file_name=export_name("pdf", entry.number),
-            mime="application/pdf",
-            on_click="ignore",
-            key=f"staff_pdf_{entry.number}",
-        )
+    st.download_button(
+        "Download this summary (PDF)",
+        data=lambda: make_pdf()(entry),
+        file_name=export_name("pdf", entry.number),
+        mime="application/pdf",
+        on_click="ignore",
+        key=f"staff_pdf_{entry.number}",
+        icon=":material/picture_as_pdf:",
+    )
 
 
 # --------------------------------------------------------------------------- downloads
@@ -278,35 +247,30 @@ def show_detail(entry: Entry, render_pdf: Callable[[Entry], bytes] | None) -> No
 
 def show_downloads(
     entries: Sequence[Entry],
-    write_csv: Callable[[Sequence[Entry]], bytes] | None,
-    render_pdf: Callable[[Entry], bytes] | None,
+    write_csv: Callable[[Sequence[Entry]], bytes],
+    make_pdf: PdfMaker,
 ) -> None:
     """CSV of the shown rows and a ZIP of their PDFs, each built only on click."""
     shown = tuple(entries)
-    left, right = st.columns(2)
-    with left:
-        if write_csv is not None:
-            st.download_button(
-                f"Download CSV ({len(shown)} rows shown)",
-                data=lambda: write_csv(shown),
-                file_name=export_name("csv"),
-                mime="text/csv",
-                on_click="ignore",
-                disabled=not shown,
-                key="staff_csv",
-            )
-        else:
-            st.caption("CSV export is not available in this version.")
-    with right:
-        if render_pdf is not None:
-            st.download_button(
-                f"Download PDFs as ZIP ({len(shown)})",
-                data=lambda: pdf_zip(shown, render_pdf),
-                file_name=export_name("zip"),
-                mime="application/zip",
-                on_click="ignore",
-                disabled=not shown,
-                key="staff_zip",
-            )
-        else:
-            st.caption("PDF export is not available in this version.")
+    with st.container(horizontal=True):
+        st.download_button(
+            f"Download CSV ({len(shown):,} rows shown)",
+            data=lambda: write_csv(shown),
+            file_name=export_name("csv"),
+            mime="text/csv",
+            on_click="ignore",
+            disabled=not shown,
+            key="staff_csv",
+            icon=":material/table:",
+        )
+        st.download_button(
+            f"Download PDFs as ZIP ({len(shown):,})",
+            data=lambda: pdf_zip(shown, make_pdf()),
+            file_name=export_name("zip"),
+            mime="application/zip",
+            on_click="ignore",
+            disabled=not shown,
+            key="staff_zip",
+            icon=":material/folder_zip:",
+            help="Built when you click: about 1 second per 50 records.",
+        )
