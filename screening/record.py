@@ -117,8 +117,32 @@ def _no_constants(token: str) -> Any:
     raise ValueError(f"{token} is not allowed in a record")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys each appear once: readers disagree on which duplicate wins."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {_short(key)} appears twice in one object; keep one")
+            seen.add(key)
+    return obj
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(obj: object) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTES) -> Any:
-    """Parse JSON strictly: size limit, UTF-8, no NaN/Infinity, limited nesting."""
+    """Parse JSON strictly: size limit, UTF-8, no NaN/Infinity, limited nesting, no key twice
+    in one object, no lone surrogates."""
     size = len(data)
     if size > max_bytes:
         raise RecordError(
@@ -144,7 +168,7 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
             "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
         )
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        obj = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         if _nesting_exceeds(text, MAX_DEPTH):  # the quick check trusts well-formed JSON only
             raise RecordError(
@@ -159,11 +183,20 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
             raise RecordError(
                 "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
             ) from None
-        raise RecordError("record.not_json", f"{name}: {exc}") from None
+        reason = str(exc)
+        if "integer string conversion" in reason:  # Python's 4,300-digit limit
+            reason = "a number in the file is too long (thousands of digits)"
+        raise RecordError("record.not_json", f"{name}: {reason}") from None
     except RecursionError:
         raise RecordError(
             "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
         ) from None
+    if (not isinstance(data, bytes) or _SURROGATE_ESCAPE.search(text)) and _has_lone_surrogate(obj):
+        raise RecordError(
+            "record.not_utf8",
+            f"{name}: holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
+        )
+    return obj
 
 
 # Keeps brackets (as parentheses) and quotes only: the shape of the JSON without its content.
