@@ -428,6 +428,18 @@ def _walk(items: object, depth: int = 0) -> Iterator[Mapping[str, Any]]:
                 yield from _walk(item.get("item"), depth + 1)
 
 
+def _response_items(items: object, name: str, depth: int = 0) -> Iterator[Mapping[str, Any]]:
+    """Every item of a response, refusing an ``item`` that is not a list of objects."""
+    if items is None:
+        return
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise _fail(name, "'item' must be a list of objects")
+    for item in items:
+        yield item
+        if depth < 8:
+            yield from _response_items(item.get("item"), name, depth + 1)
+
+
 def response_problems(
     response: Mapping[str, Any], questionnaire: Mapping[str, Any] | None = None
 ) -> list[str]:
@@ -470,8 +482,10 @@ def _fail(name: str, message: str) -> RecordError:
 
 def _decode(q: Question, answers: object, system: str, name: str, link: str) -> Any:
     """The answer value of one response item (not yet validated)."""
-    if not isinstance(answers, list) or not answers:
+    if answers is None or answers == []:
         return None
+    if not isinstance(answers, list):
+        raise _fail(name, f"item {link}: 'answer' must be a list")
     if len(answers) > 1 and q.type != "multi":
         raise _fail(name, f"item {link} has {len(answers)} answers; it takes one")
     values: list[Any] = []
@@ -537,7 +551,7 @@ def response_to_answers(
     answers: dict[str, Any] = {}
     trials: list[dict[str, Any]] = []
     trials_none: bool | None = None
-    for item in _walk(obj.get("item")):
+    for item in _response_items(obj.get("item"), name):
         link = item.get("linkId")
         if not isinstance(link, str):
             raise _fail(name, "an item has no linkId")
