@@ -22,6 +22,7 @@ from deploy.nginx.render import (
     render_site,
     write_standalone,
 )
+from tests.browser.proxy import ProxyUnavailable, self_signed_certificate
 
 BACKENDS = ["127.0.0.1:8501", "127.0.0.1:8502"]
 STREAMLIT_INDEX = Path(streamlit.__file__).parent / "static" / "index.html"
@@ -105,10 +106,46 @@ def test_log_format_has_no_client_address() -> None:
     assert "$remote_addr" not in line and "$http_" not in line and "$request_uri" not in line
 
 
-def test_hsts_only_when_asked() -> None:
-    """Strict-Transport-Security is added only for HTTPS deployments."""
-    assert "Strict-Transport-Security" not in site()
-    assert 'Strict-Transport-Security "max-age=31536000" always;' in site(hsts=True)
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A throw-away self-signed certificate and key; skips without openssl."""
+    try:
+        return self_signed_certificate(tmp_path)
+    except ProxyUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_plain_http_has_no_tls_lines() -> None:
+    """Without a certificate: no ssl listen, no HSTS, no forced Secure cookies."""
+    plain = site()
+    assert "listen 127.0.0.1:8080;" in plain
+    assert "Strict-Transport-Security" not in plain and "proxy_cookie_flags" not in plain
+
+
+def test_https_lines_with_a_certificate() -> None:
+    """With a certificate and key: listen ssl, HSTS and Secure cookies."""
+    tls = site(tls_cert=Path("/etc/ssl/c.pem"), tls_key=Path("/etc/ssl/k.pem"))
+    assert "listen 127.0.0.1:8080 ssl;" in tls
+    assert "ssl_certificate /etc/ssl/c.pem;" in tls and "ssl_certificate_key /etc/ssl/k.pem;" in tls
+    assert 'add_header Strict-Transport-Security "max-age=31536000" always;' in tls
+    assert "proxy_cookie_flags ~ secure;" in tls
+
+
+def test_certificate_without_key_is_refused() -> None:
+    """A certificate alone is refused with a message naming both options."""
+    with pytest.raises(RenderError, match=r"--tls-cert.*--tls-key"):
+        site(tls_cert=Path("/etc/ssl/c.pem"))
+
+
+def test_https_configuration_is_accepted(tmp_path: Path) -> None:
+    """nginx -t accepts the HTTPS configuration with a real (self-signed) certificate."""
+    cert, key = self_signed(tmp_path)
+    conf = write_standalone(
+        tmp_path / "run", listen="127.0.0.1:8443", backends=BACKENDS, tls_cert=cert, tls_key=key
+    )
+    result = subprocess.run(
+        [*nginx_command(conf, nginx_binary()), "-t"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,15 @@ BALANCE_MODES: dict[str, str] = {
     "round_robin": "# round robin: NOT sticky; uploads fail. Only for showing that they do.",
 }
 
-HSTS_HEADER = 'add_header Strict-Transport-Security "max-age=31536000" always;'
+#: Added when nginx terminates TLS (a certificate and key are given): HSTS, and the Secure
+#: flag on the app's own cookies (Streamlit marks its XSRF cookie Secure only when it serves
+#: TLS itself). The routing cookie gets Secure from $scheme.
+HTTPS_LINES = """ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:screening_tls:1m;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    proxy_cookie_flags ~ secure;"""
 
 _ADDRESS = re.compile(r"(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}")
 _SERVER_NAME = re.compile(r"[A-Za-z0-9.*_-]+(?: [A-Za-z0-9.*_-]+)*")
@@ -95,9 +103,13 @@ def render_site(
     balance: str = "cookie",
     server_name: str = "_",
     access_log: Path | None = None,
-    hsts: bool = False,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
 ) -> str:
-    """The ``http { }`` part: upstream of ``backends``, the server on ``listen``."""
+    """The ``http { }`` part: upstream of ``backends``, the server on ``listen``.
+
+    With ``tls_cert`` and ``tls_key`` nginx serves HTTPS on ``listen`` (HSTS, Secure cookies).
+    """
     _check(_ADDRESS, listen, "listen address", "127.0.0.1:8080")
     if not backends:
         raise RenderError("at least one backend (host:port of a streamlit replica) is needed")
@@ -111,17 +123,27 @@ def render_site(
     else:
         log = _check(_SAFE_PATH, str(access_log), "access log path", "/var/log/x.log")
         log += " screening_upstream"
+    if (tls_cert is None) != (tls_key is None):
+        raise RenderError("HTTPS needs both a certificate (--tls-cert) and its key (--tls-key)")
+    if tls_cert is not None and tls_key is not None:
+        cert = _check(_SAFE_PATH, str(tls_cert), "certificate path", "/etc/ssl/x.pem")
+        key = _check(_SAFE_PATH, str(tls_key), "key path", "/etc/ssl/private/x.key")
+        https = HTTPS_LINES.format(cert=cert, key=key)
+        listen_ssl = " ssl"
+    else:
+        https = "# plain HTTP: no HSTS, no Secure cookies (give --tls-cert and --tls-key)"
+        listen_ssl = ""
     servers = "\n".join(f"    server {b} max_fails=0;" for b in backends)
     return _fill(
         SITE_TEMPLATE.read_text(encoding="utf-8"),
         {
-            "LISTEN": listen,
+            "LISTEN": listen + listen_ssl,
             "SERVERS": servers,
             "BALANCE": BALANCE_MODES[balance],
             "SERVER_NAME": server_name,
             "ACCESS_LOG": log,
             "CSP": CSP,
-            "EXTRA_HEADERS": HSTS_HEADER if hsts else "# (no HSTS: plain HTTP)",
+            "HTTPS": https,
         },
     )
 
@@ -160,7 +182,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--balance", choices=tuple(BALANCE_MODES), default="cookie")
         p.add_argument("--server-name", default="_")
         p.add_argument("--access-log", type=Path, default=None)
-        p.add_argument("--hsts", action="store_true", help="only when served over HTTPS")
+        p.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this")
+        p.add_argument("--tls-key", type=Path, default=None, help="the certificate's key")
         if name == "standalone":
             p.add_argument("--run-dir", type=Path, required=True)
     return parser
@@ -175,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "balance": args.balance,
         "server_name": args.server_name,
         "access_log": args.access_log,
-        "hsts": args.hsts,
+        "tls_cert": args.tls_cert,
+        "tls_key": args.tls_key,
     }
     try:
         if args.command == "site":

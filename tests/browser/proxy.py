@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -118,18 +119,50 @@ class Proxy:
                 self.process.wait(timeout=10)
 
 
+def unverified_tls() -> ssl.SSLContext:
+    """A client TLS context that accepts the tests' self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throw-away certificate and key for 127.0.0.1, made with openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise ProxyUnavailable("openssl not found: install Debian's openssl")
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
 def _answers(url: str) -> bool:
+    context = unverified_tls() if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2, context=context) as resp:
             return bool(resp.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 
 
 def start_proxy(
-    run_dir: Path, backends: list[AppServer], balance: str = "cookie", attempts: int = 3
+    run_dir: Path,
+    backends: list[AppServer],
+    balance: str = "cookie",
+    tls: tuple[Path, Path] | None = None,
+    attempts: int = 3,
 ) -> Proxy:
-    """Render a standalone config for ``backends`` into ``run_dir`` and start nginx on it."""
+    """Render a standalone config for ``backends`` into ``run_dir`` and start nginx on it.
+
+    ``tls`` (certificate, key) makes nginx serve HTTPS.
+    """
     nginx = find_nginx()
     run_dir.mkdir(parents=True, exist_ok=True)
     access_log = run_dir / "access.log"
@@ -142,6 +175,8 @@ def start_proxy(
             backends=[f"127.0.0.1:{b.port}" for b in backends],
             balance=balance,
             access_log=access_log,
+            tls_cert=tls[0] if tls else None,
+            tls_key=tls[1] if tls else None,
         )
         out = (run_dir / "nginx.out").open("wb")
         process = subprocess.Popen(
@@ -149,7 +184,8 @@ def start_proxy(
             stdin=subprocess.DEVNULL,
         )  # fmt: skip
         out.close()
-        proxy = Proxy(f"http://127.0.0.1:{port}", run_dir, access_log, process)
+        scheme = "https" if tls else "http"
+        proxy = Proxy(f"{scheme}://127.0.0.1:{port}", run_dir, access_log, process)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline and process.poll() is None:
             if _answers(proxy.url):
@@ -164,10 +200,13 @@ def start_proxy(
 
 @contextlib.contextmanager
 def running_proxy(
-    run_dir: Path, backends: list[AppServer], balance: str = "cookie"
+    run_dir: Path,
+    backends: list[AppServer],
+    balance: str = "cookie",
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[Proxy]:
     """``start_proxy`` as a context manager that always stops nginx."""
-    proxy = start_proxy(run_dir, backends, balance)
+    proxy = start_proxy(run_dir, backends, balance, tls)
     try:
         yield proxy
     finally:

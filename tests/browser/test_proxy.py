@@ -23,7 +23,16 @@ from deploy.nginx.render import CSP
 from tests.staff_data import record_bytes
 
 from .harness import AppServer, new_page, open_app, wait_idle
-from .proxy import LogLine, Proxy, ProxyUnavailable, find_nginx, running_proxy, running_replicas
+from .proxy import (
+    LogLine,
+    Proxy,
+    ProxyUnavailable,
+    find_nginx,
+    running_proxy,
+    running_replicas,
+    self_signed_certificate,
+    unverified_tls,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -75,6 +84,18 @@ def round_robin(
         yield proxy
 
 
+@pytest.fixture(scope="module")
+def secure(replicas: list[AppServer], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """nginx serving HTTPS with a self-signed certificate, cookie-sticky."""
+    folder = tmp_path_factory.mktemp("nginx-tls")
+    try:
+        tls = self_signed_certificate(folder / "tls")
+    except ProxyUnavailable as exc:
+        pytest.skip(str(exc))
+    with running_proxy(folder / "run", replicas, "cookie", tls) as proxy:
+        yield proxy
+
+
 @pytest.fixture
 def proxied_page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context that records CSP violations in window.__cspViolations."""
@@ -96,8 +117,9 @@ def request(
     req = urllib.request.Request(url, data=data, method=method)
     if cookie:
         req.add_header("Cookie", cookie)
+    context = unverified_tls() if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(req, timeout=15) as resp:
+        with urllib.request.urlopen(req, timeout=15, context=context) as resp:
             resp.read()
             return resp.status, resp.headers
     except urllib.error.HTTPError as exc:
@@ -261,6 +283,41 @@ def test_different_cookies_use_both_replicas(sticky: Proxy, replicas: list[AppSe
         request(sticky.url + "/_stcore/health", cookie=f"screening_route={secrets.token_hex(16)}")
     used = {line.upstream for line in sticky.log_lines(since)}
     assert used == {f"127.0.0.1:{r.port}" for r in replicas}
+
+
+# --- HTTPS -----------------------------------------------------------------------------------
+
+
+def test_https_sends_hsts(secure: Proxy) -> None:
+    """Over HTTPS every response asks browsers to stay on HTTPS for a year."""
+    _, headers = request(secure.url + "/")
+    assert headers.get_all("strict-transport-security") == ["max-age=31536000"]
+    assert headers["content-security-policy"] == CSP
+
+
+def test_https_cookies_are_secure(secure: Proxy) -> None:
+    """Over HTTPS the routing cookie and Streamlit's XSRF cookie are both marked Secure."""
+    _, headers = request(secure.url + "/_stcore/health")
+    cookies = {c.split("=", 1)[0]: c for c in headers.get_all("set-cookie") or []}
+    assert set(cookies) == {"screening_route", "_streamlit_xsrf"}
+    for name, cookie in cookies.items():
+        assert "; secure" in cookie.lower(), (name, cookie)
+
+
+def test_app_works_over_https(secure: Proxy, browser: Browser) -> None:
+    """Through HTTPS the app renders over a wss:// websocket and the CSP blocks nothing of ours."""
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(CSP_WATCH)
+        sockets: list[str] = []
+        page.on("websocket", lambda ws: sockets.append(ws.url))
+        open_app(page, secure.url)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        assert sockets == [secure.url.replace("https", "wss", 1) + "/_stcore/stream"]
+        assert own_origin_violations(page, secure.url) == []
+    finally:
+        context.close()
 
 
 # --- in the browser -------------------------------------------------------------------------
