@@ -54,8 +54,8 @@ def problems(at: AppTest):
 def test_empty_page_states_the_limits():
     """Before any upload the page states the file, size and CSV limits."""
     at = new_page()
-    caption = " ".join(c.value for c in at.caption)
-    assert all(text in caption for text in ("2,000 files", "1 MB", "5,000 rows", "300 columns"))
+    text = " ".join(m.value for m in at.markdown)
+    assert all(limit in text for limit in ("2,000 files", "1 MB", "5,000 rows", "300 columns"))
 
 
 def test_page_has_files_and_folder_uploaders():

@@ -185,7 +185,7 @@ def main() -> None:
         "Results are recomputed from the answers in each file; they are information for a "
         "clinician, not a diagnosis."
     )
-    st.caption(
+    st.markdown(
         f"Accepted: record files (.json) saved by this app, FHIR QuestionnaireResponse JSON, "
         f"and this app's CSV (up to {MAX_CSV_ROWS:,} rows and {MAX_CSV_COLUMNS} columns). "
         f"Up to {MAX_FILES:,} files at once, {MAX_FILE_BYTES // 1_000_000} MB each. "
@@ -227,9 +227,9 @@ def main() -> None:
     if not rows:
         return
 
-    st.subheader("Records")
+    st.header("Records", anchor=False)
     shown = _filters(rows)
-    st.caption(
+    st.markdown(
         f"Showing {len(shown):,} of {len(rows):,}. Crisis and urgent first; "
         "click a column heading to sort."
     )
@@ -238,14 +238,14 @@ def main() -> None:
     entries = {e.number: e for e in review.entries}
     show_downloads([entries[r["number"]] for r in shown], csv_writer(), make_pdf)
 
-    st.subheader("Record detail")
+    st.header("Record detail", anchor=False)
     chosen = _choose(shown)
     if chosen is not None:
         show_detail(entries[chosen], make_pdf)
 
     if shown:
-        st.subheader("Overview")
-        st.caption("Of the rows shown.")
+        st.header("Overview", anchor=False)
+        st.markdown("Of the rows shown.")
         show_charts(shown)
 
 

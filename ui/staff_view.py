@@ -117,10 +117,10 @@ def show_charts(rows: Sequence[dict[str, Any]]) -> None:
     left, right = st.columns(2)
     with left:
         st.altair_chart(_bar_chart(by_outcome, "By outcome"), width="stretch")
-        st.caption(_in_words(by_outcome))
+        st.markdown(_in_words(by_outcome))
     with right:
         st.altair_chart(_bar_chart(by_band, "By PHQ-9 band"), width="stretch")
-        st.caption(_in_words(by_band))
+        st.markdown(_in_words(by_band))
 
 
 def _in_words(counts: list[tuple[str, int]]) -> str:
@@ -192,7 +192,7 @@ def show_summary(entry: Entry) -> None:
         st.text(", ".join(result.missing))
     _findings(result, load_questionnaire())
     _scores(dict(result.scores))
-    st.caption(md_escape(DISCLAIMER))
+    st.markdown(f"**Please note.** {md_escape(DISCLAIMER)}")
 
 
 def show_detail(entry: Entry, make_pdf: PdfMaker) -> None:
@@ -218,7 +218,7 @@ def show_detail(entry: Entry, make_pdf: PdfMaker) -> None:
         for note in clinician_notes(record):
             st.markdown(f"**{note.title}** · {note.kind_title} · `{note.id}`")
             st.markdown(note.clinician)
-            st.caption(f"Source: {note.source}")
+            st.markdown(f"*Source:* {md_escape(note.source)}")
     with answers:
         import pandas as pd
 
