@@ -93,6 +93,18 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(qn.model_dump_json(indent=2, by_alias=True) + "\n")
         return EXIT_OK
+    if args.format == "fhir":
+        from screening.exports.fhir import questionnaire_resource
+
+        resource = questionnaire_resource(qn)
+        sys.stdout.write(json.dumps(resource, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if args.format == "redcap":
+        from screening.exports.redcap import data_dictionary
+
+        sys.stdout.buffer.write(data_dictionary(qn))
+        sys.stdout.buffer.flush()
+        return EXIT_OK
     print(f"questionnaire: format {args.format!r} is not available", file=sys.stderr)
     return EXIT_BAD
 
@@ -136,12 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_review_parser(sub)
 
+    from screening.exports.cli import add_parsers as add_export_parsers
+
+    add_export_parsers(sub)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
 
 
-QUESTIONNAIRE_FORMATS = ["json"]
+QUESTIONNAIRE_FORMATS = ["json", "fhir", "redcap"]
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = []
 
 

@@ -289,6 +289,13 @@ def test_same_record_same_bytes(base: dict[str, Any]) -> None:
     assert summary_pdf(rec, generated_at=GENERATED) == summary_pdf(rec, generated_at=GENERATED)
 
 
+def test_no_clock_in_the_metadata(base: dict[str, Any]) -> None:
+    """Every XMP date is the generation time (so another run gives the same bytes)."""
+    data = summary_pdf(record(base), generated_at=GENERATED)
+    dates = set(re.findall(rb'xmp:\w+Date="([^"]+)"', data))
+    assert dates == {b"2026-11-27T10:00:00+00:00"}
+
+
 def test_generation_time_changes_bytes(base: dict[str, Any]) -> None:
     """Another generation time: other bytes."""
     rec = record(base)

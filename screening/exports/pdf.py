@@ -15,6 +15,7 @@ The same record and generation time give the same bytes. PDF/A-2B, title and lan
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 TITLE = "Ketamine and esketamine pre-screening summary"
 NOT_A_DIAGNOSIS = "Informational, not a diagnosis"
 DEFAULT_CLINIC = "Your clinic"
+CREATOR = "ketamine-screening"
 
 Color = tuple[int, int, int]
 INK: Color = (26, 26, 26)
@@ -944,6 +946,41 @@ class _Summary:
             doc.draw_lines(lines, page.left, 6.5, "", MUTED, split=False)
 
 
+def _xmp(title: str, subject: str, creator: str, producer: str, moment: datetime) -> str:
+    """XMP metadata for PDF/A-2B with every date set to ``moment`` (fpdf2 would stamp the
+    modification date with the clock, and the same record must give the same bytes)."""
+    when = html.escape(moment.astimezone(UTC).isoformat(timespec="seconds"), quote=True)
+
+    def alt(tag: str, text: str) -> str:
+        item = f'<rdf:li xml:lang="x-default">{html.escape(text, quote=True)}</rdf:li>'
+        return f"      <{tag}><rdf:Alt>{item}</rdf:Alt></{tag}>"
+
+    return "\n".join(
+        [
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="fpdf2">',
+            '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"',
+            '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
+            '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+            '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
+            '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">',
+            '    <rdf:Description rdf:about=""',
+            f'        xmp:CreatorTool="{html.escape(creator, quote=True)}"',
+            f'        xmp:CreateDate="{when}"',
+            f'        xmp:ModifyDate="{when}"',
+            f'        xmp:MetadataDate="{when}"',
+            f'        pdf:Producer="{html.escape(producer, quote=True)}"',
+            "      >",
+            "      <pdfaid:part>2</pdfaid:part>",
+            "      <pdfaid:conformance>B</pdfaid:conformance>",
+            alt("dc:title", title),
+            alt("dc:description", subject),
+            "    </rdf:Description>",
+            "  </rdf:RDF>",
+            "</x:xmpmeta>",
+        ]
+    )
+
+
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -967,6 +1004,7 @@ def summary_pdf(
     crisis lines and the paper size (US Letter for us/ca, A4 otherwise).
     """
     from fpdf import FPDF, ViewerPreferences
+    from fpdf import __version__ as fpdf_version
 
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise ValueError("generated_at must be timezone-aware")
@@ -981,12 +1019,16 @@ def summary_pdf(
     pdf.str_alias_nb_pages = ""  # respondent text must print "{nb}" literally
     pdf.set_auto_page_break(False)
     pdf.set_margins(page.left, page.top, page.right)
+    subject = f"{NOT_A_DIAGNOSIS}. Questionnaire {qn.id} {qn.version}."
     pdf.set_creation_date(generated_at.astimezone(UTC))
     pdf.set_title(TITLE)
-    pdf.set_subject(f"{NOT_A_DIAGNOSIS}. Questionnaire {qn.id} {qn.version}.")
+    pdf.set_subject(subject)
+    producer = f"fpdf2 {fpdf_version}"
+    pdf.set_producer(producer)
+    pdf.set_xmp_metadata(_xmp(TITLE, subject, CREATOR, producer, generated_at))
     pdf.set_lang("en")
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.set_creator("ketamine-screening")
+    pdf.set_creator(CREATOR)
     fonts.add_fonts(pdf)
 
     doc = _Layout(pdf, page, f"{fonts.drawable(clinic)} · {TITLE} · {_when(generated_at)}")
