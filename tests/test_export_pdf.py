@@ -363,6 +363,16 @@ def test_record_pdf_uses_the_record_time(base: dict[str, Any]) -> None:
     assert record_pdf(obj) == summary_pdf(obj, generated_at=GENERATED)
 
 
+def test_warm_up_loads_fpdf_and_fonts() -> None:
+    """warm_up() imports fpdf2 and parses the fonts ahead of the first summary."""
+    code = (
+        "import sys; from screening.exports import pdf, _pdf_fonts; pdf.warm_up(); "
+        "print('fpdf' in sys.modules, _pdf_fonts._base_font.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "2"]
+
+
 def test_importing_the_module_does_not_import_fpdf() -> None:
     """fpdf is imported only when a PDF is built."""
     code = "import sys, screening.exports.pdf; print('fpdf' in sys.modules)"

@@ -99,6 +99,15 @@ def widths(style: str) -> tuple[dict[int, float], float]:
     return dict(template.cw), float(template.desc.missing_width)
 
 
+def prepare_cache() -> None:
+    """Build every per-process font cache now (templates, widths, base fonts)."""
+    for style in FILES:
+        _template(style)
+        widths(style)
+        _base_font(style)
+    _covered()
+
+
 def add_fonts(pdf: FPDF) -> None:
     """Register both faces on a new document from the per-process templates."""
     from fpdf.fonts import SubsetMap

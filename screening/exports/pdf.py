@@ -512,6 +512,10 @@ def _missing_label(path: str, qn: Questionnaire) -> str:
         sub = q.item_by_id.get(match.group(3))
         what = sub.text if sub else match.group(3)
         return f"{q.item_label or 'Entry'} {int(match.group(2)) + 1}: {what}"
+    if path.startswith("phq9_") and path[5:].isdigit():
+        return f"PHQ-9 item {path[5:]}: {qn.by_id[path].text}"
+    if path in SHORT:
+        return SHORT[path]
     return qn.by_id[path].text if path in qn.by_id else path
 
 
@@ -929,11 +933,21 @@ class _Summary:
             pdf.set_draw_color(*RULE_GREY)
             pdf.set_line_width(0.2)
             pdf.line(page.left, y - 1.5, page.width - page.right, y - 1.5)
-            doc.y = y
-            doc.draw_lines([f"{NOT_A_DIAGNOSIS}. {crisis}"], page.left, 7.5, "B", INK, split=False)
+            number_label = f"Page {number} of {total}"
+            room = width - doc.width_of(number_label, 7.5, "B") - 4
             doc.y = y
             doc.draw_lines(
-                [f"Page {number} of {total}"],
+                doc.wrap(f"{NOT_A_DIAGNOSIS}. {crisis}", 7.5, "B", room),
+                page.left,
+                7.5,
+                "B",
+                INK,
+                split=False,
+            )
+            after = doc.y
+            doc.y = y
+            doc.draw_lines(
+                [number_label],
                 page.left,
                 7.5,
                 "B",
@@ -942,6 +956,7 @@ class _Summary:
                 align="R",
                 width=width,
             )
+            doc.y = after
             lines = doc.wrap(attribution, 6.5, "", width)
             doc.draw_lines(lines, page.left, 6.5, "", MUTED, split=False)
 
@@ -1047,6 +1062,12 @@ def summary_pdf(
     summary.footers()
     fonts.prepare_output(pdf)
     return bytes(pdf.output())
+
+
+def warm_up() -> None:
+    """Import fpdf2 and parse the fonts now (static data, once per process), so the first
+    summary a person asks for is as fast as the rest. Safe to call from any thread."""
+    fonts.prepare_cache()
 
 
 def record_pdf(
