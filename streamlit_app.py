@@ -17,11 +17,10 @@ page = st.navigation(
         st.Page(
             "ui/self_screening.py",
             title="Self-screening",
-            icon=":material/checklist:",
             default=True,
         ),
-        st.Page("ui/staff.py", title="Staff review", icon=":material/table_view:"),
-        st.Page("ui/about.py", title="About", icon=":material/info:"),
+        st.Page("ui/staff.py", title="Staff review"),
+        st.Page("ui/about.py", title="About"),
     ],
     position="top",
 )

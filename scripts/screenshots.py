@@ -88,6 +88,64 @@ SHOTS += [
     Shot("staff-review-detail", "Staff review: one record opened", _staff_detail),
 ]
 
+
+def _wizard_problems(page: Page) -> None:
+    """Self-screening: Next pressed on an empty first step, each problem marked."""
+    from tests.browser.wizard_flow import press
+
+    press(page, "wiz:start")
+    press(page, "wiz:next")
+    wait_idle(page, expected=page.get_by_text("answers need your attention"))
+
+
+def _wizard_resume(vignette_id: str, step: str | None, expected: str) -> Callable[[Page], None]:
+    def drive(page: Page) -> None:
+        from tests.browser.wizard_flow import progress_file, resume
+        from tests.conftest import vignette
+
+        status = "in_progress" if step else "completed"
+        resume(page, progress_file(vignette(vignette_id), step, status), expected)
+
+    return drive
+
+
+def _wizard_results(page: Page) -> None:
+    """Self-screening: the summary of a person who reported thoughts of self-harm."""
+    from tests.browser.wizard_flow import heading, press
+
+    _wizard_resume("item9-passive", None, "Check your answers")(page)
+    press(page, "wiz:results")
+    wait_idle(page, expected=heading(page, "Your summary"))
+    page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+
+
+def _about(page: Page) -> None:
+    """The About page with the generated rules table."""
+    base = page.url.split("?", 1)[0].rstrip("/")
+    open_app(page, f"{base}/about")
+
+
+SHOTS += [
+    Shot("wizard-problems", "Self-screening: a step with its problems marked", _wizard_problems),
+    Shot(
+        "wizard-phq9-crisis",
+        "Self-screening: PHQ-9 with item 9 above zero, crisis panel first",
+        _wizard_resume("item9-passive", "phq9", "Step 2 of 10"),
+    ),
+    Shot(
+        "wizard-trials",
+        "Self-screening: antidepressant trials, two rows",
+        _wizard_resume("typical-trd", "treatment", "Step 4 of 9"),
+    ),
+    Shot(
+        "wizard-review",
+        "Self-screening: the review with Edit per section",
+        _wizard_resume("typical-trd", None, "Check your answers"),
+    ),
+    Shot("wizard-results", "Self-screening: the summary, crisis panel first", _wizard_results),
+    Shot("about", "About, with the rules table from the catalogue", _about),
+]
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"

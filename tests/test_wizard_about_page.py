@@ -25,13 +25,18 @@ def test_marker_is_replaced() -> None:
 def test_every_rule_is_listed() -> None:
     """Every finding of the catalogue has a row on the page."""
     text = about_page_text()
-    assert [r.id for r in CATALOGUE if f"| {r.title} |" not in text] == []
+    assert [r.id for r in CATALOGUE if f"- **{r.title}.** Applies when" not in text] == []
 
 
 def test_every_outcome_is_listed() -> None:
     """Every outcome has a row on the page."""
     text = about_page_text()
-    assert [code for code, o in OUTCOMES.items() if f"| {o.title} |" not in text] == []
+    assert [code for code, o in OUTCOMES.items() if f"**{o.title}**: " not in text] == []
+
+
+def test_outcomes_name_rules_in_words() -> None:
+    """The outcome conditions name findings by their titles, not their ids."""
+    assert "F-TRD-PATTERN" not in rules_table().split("**Your safety**")[0]
 
 
 def test_about_text_is_shown() -> None:

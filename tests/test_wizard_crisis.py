@@ -153,7 +153,7 @@ def test_safety_answer_prefer_not_to_say_keeps_results_crisis() -> None:
     start(at)
     complete(at, vignette("urgent-intent"))
     assert crisis_first(at)
-    assert rules.OUTCOMES["seek_help_now"].title in [s.value for s in at.subheader]
+    assert rules.OUTCOMES["seek_help_now"].title in [s.value for s in at.header]
 
 
 def test_clear_removes_the_panel() -> None:

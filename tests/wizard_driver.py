@@ -193,21 +193,21 @@ def outcome_title(at: AppTest) -> str:
     """The outcome heading on the results page (the first heading after "Your summary")."""
     elements = page_elements(at)
     title = next(i for i, e in enumerate(elements) if e.type == "title")
-    return str(next(e.value for e in elements[title:] if e.type == "subheader"))
+    return str(next(e.value for e in elements[title:] if e.type == "header"))
 
 
 def crisis_shown(at: AppTest) -> bool:
     """Whether the crisis panel is on the page."""
     from ui.wizard.crisis_panel import TITLE
 
-    return any(h.value == TITLE for h in at.subheader)
+    return any(h.value == TITLE for h in at.header)
 
 
 def crisis_first(at: AppTest) -> bool:
     """The crisis panel is the first heading on the page (before the page title)."""
     from ui.wizard.crisis_panel import TITLE
 
-    headings = [e for e in page_elements(at) if e.type in ("subheader", "title")]
+    headings = [e for e in page_elements(at) if e.type in ("header", "title")]
     return bool(headings) and headings[0].value == TITLE
 
 

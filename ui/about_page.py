@@ -5,6 +5,7 @@ generated from the finding catalogue (so the page can never disagree with the ru
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -19,34 +20,46 @@ NOT_YET = (
 )
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_RULE_ID = re.compile(r"F-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
+def _when_outcome(when: str) -> str:
+    """An outcome's condition with rule ids and kinds in words."""
+    from screening.rules import KIND_TITLES, RULE_BY_ID
+
+    if when == "otherwise":
+        return "in every other case"
+
+    def title(match: re.Match[str]) -> str:
+        rule = RULE_BY_ID.get(match.group(0))
+        return f"“{rule.title}”" if rule else match.group(0)
+
+    text = _RULE_ID.sub(title, when)
+    for kind, words in KIND_TITLES.items():
+        text = text.replace(f"`{kind}`", f"“{words}”")
+    return text
 
 
 def rules_table() -> str:
-    """The outcomes and every finding rule, grouped by kind, as markdown tables."""
+    """The outcomes and every finding rule, grouped by kind, as markdown lists.
+
+    Lists rather than wide tables, so the page reads at 360 px without sideways scrolling.
+    """
     from screening.rules import KIND_TITLES, KINDS, ORDERED_CATALOGUE, OUTCOMES
 
-    lines = [
-        "**Which summary you get** (the first that applies):",
-        "",
-        "| Summary | When |",
-        "|---|---|",
+    lines = ["**Which summary you get** (the first that applies):", ""]
+    lines += [
+        f"{n}. **{o.title}**: {_when_outcome(o.when)}."
+        for n, o in enumerate(OUTCOMES.values(), start=1)
     ]
-    lines += [f"| {_cell(o.title)} | {_cell(o.when)} |" for o in OUTCOMES.values()]
     for kind in KINDS:
         rules = [r for r in ORDERED_CATALOGUE if r.kind == kind]
         if not rules:
             continue
+        lines += ["", f"**{KIND_TITLES[kind]}**", ""]
         lines += [
-            "",
-            f"**{_cell(KIND_TITLES[kind])}**",
-            "",
-            "| Point | When it applies | Source |",
-            "|---|---|---|",
-        ]
-        lines += [
-            f"| {_cell(r.title)} | {_cell(r.when.describe())} | {_cell(r.source)} |" for r in rules
+            f"- **{r.title}.** Applies when {r.when.describe()}. *Source: {r.source}.*"
+            for r in rules
         ]
     return "\n".join(lines)
 

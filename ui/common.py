@@ -59,7 +59,7 @@ def footer_text() -> str:
 
 FOOTER_STYLE = (
     "<style>.st-key-crisis-footer [data-testid='stCaptionContainer'] "
-    "{ color: #3d434b; font-size: 0.95rem; }</style>"
+    "{ color: #3d434b; opacity: 1; font-size: 0.95rem; }</style>"
 )
 
 
@@ -75,16 +75,22 @@ STYLE = """
 <style>
 /* Headings sized for reading on a laptop and a phone. */
 .stMainBlockContainer h1 { font-size: 2.1rem; }
-.stMainBlockContainer h3 { font-size: 1.35rem; }
+.stMainBlockContainer h2 { font-size: 1.45rem; }
 @media (max-width: 640px) {
   .stMainBlockContainer h1 { font-size: 1.6rem; }
-  .stMainBlockContainer h3 { font-size: 1.2rem; }
+  .stMainBlockContainer h2 { font-size: 1.25rem; }
 }
 /* Question labels read as questions, not as small print. */
 .stMainBlockContainer [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
 .stMainBlockContainer .stCheckbox [data-testid="stWidgetLabel"] p { font-weight: 400; }
+/* Answer choices big enough to read and tap on a phone. */
+.stMainBlockContainer [data-testid="stRadioOption"] p,
+.stMainBlockContainer .stCheckbox label p { font-size: 1rem; }
+.stMainBlockContainer [data-testid="stRadioOption"] { padding: 0.2rem 0; }
+/* The heading gets focus after each step change (for screen readers): no box around it. */
+.stMainBlockContainer h1[tabindex="-1"]:focus { outline: none; }
 /* Help under a question: a readable grey (contrast above 4.5:1). */
-.stMainBlockContainer [data-testid="stCaptionContainer"] { color: #4a4f57; }
+.stMainBlockContainer [data-testid="stCaptionContainer"] { color: #50555d; opacity: 1; }
 /* The crisis panel and the outcome: calm, clearly set apart. */
 .st-key-crisis-panel { background: #eef4fa; border-left: 6px solid #2f5d8a !important; }
 .st-key-crisis-panel a { font-weight: 600; }

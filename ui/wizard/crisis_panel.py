@@ -77,6 +77,6 @@ def render(slot: Any) -> None:
     except Exception:
         body = md_escape(FALLBACK)
     with slot, st.container(border=True, key=KEY):
-        st.subheader(TITLE, anchor=False)
+        st.header(TITLE, anchor=False)
         st.markdown(md_escape(INTRO))
         st.markdown(body)

@@ -77,17 +77,17 @@ def render(raw: dict[str, Any]) -> None:
         st.markdown(f"Prepared for: **{md_escape(name)}**")
     outcome = rules.OUTCOMES[result.outcome]
     with st.container(border=True, key="outcome"):
-        st.subheader(outcome.title, anchor=False)
+        st.header(outcome.title, anchor=False)
         st.markdown(md_escape(outcome.text))
     if result.missing:
         _missing(result.missing, qn)
     _findings(result, qn)
     _scores(result.scores)
-    st.subheader("What treatment involves", anchor=False)
+    st.header("What treatment involves", anchor=False)
     st.markdown(TREATMENT)
-    st.subheader("Questions you could ask a clinician", anchor=False)
+    st.header("Questions you could ask a clinician", anchor=False)
     st.markdown(QUESTIONS)
-    st.subheader("Keep your summary", anchor=False)
+    st.header("Keep your summary", anchor=False)
     st.markdown(
         "Download a file to bring to your appointment. It is saved on your device only; "
         "anyone who has the file can read your answers."
@@ -99,7 +99,7 @@ def render(raw: dict[str, Any]) -> None:
 
 
 def _missing(paths: tuple[str, ...], qn: Questionnaire) -> None:
-    st.subheader("Answers still needed", anchor=False)
+    st.header("Answers still needed", anchor=False)
     by_section: dict[str, list[str]] = {}
     for path in paths:
         owner = qn.by_id.get(top_id(path))
@@ -130,7 +130,7 @@ def _findings(result: rules.Result, qn: Questionnaire) -> None:
         findings = result.by_kind(kind)
         if not findings:
             continue
-        st.subheader(rules.KIND_TITLES[kind], anchor=False)
+        st.header(rules.KIND_TITLES[kind], anchor=False)
         for finding in findings:
             with st.container(border=True, key=f"finding-{finding.id}"):
                 st.markdown(f"**{md_escape(finding.title)}**")
@@ -144,7 +144,7 @@ def _findings(result: rules.Result, qn: Questionnaire) -> None:
 
 
 def _scores(scores: dict[str, Any]) -> None:
-    st.subheader("Scores", anchor=False)
+    st.header("Scores", anchor=False)
     phq9 = scores.get("phq9_total")
     phq9_text = (
         f"{phq9} out of 27: {BAND_WORDS.get(str(scores.get('phq9_band')), '')}"

@@ -72,7 +72,7 @@ def render(raw: dict[str, Any]) -> None:
     for section in sections:
         with st.container(border=True, key=f"review-{section.id}"):
             head, button = st.columns([5, 1], vertical_alignment="center")
-            head.subheader(section.title, anchor=False)
+            head.header(section.title, anchor=False)
             button.button(
                 "Edit",
                 key=f"wiz:edit:{section.id}",

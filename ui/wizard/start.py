@@ -88,7 +88,7 @@ def render() -> None:
     )
     st.button("Start", type="primary", key="wiz:start", on_click=flow.start)
 
-    st.subheader("Resume from a saved file", anchor=False)
+    st.header("Resume from a saved file", anchor=False)
     st.markdown(
         "If you saved your progress or your summary earlier, open that file here to pick up "
         "where you left off. The file is read in this session only and is not kept."
