@@ -9,7 +9,7 @@ import streamlit as st
 from ui.common import crisis_footer
 from ui.settings import require_settings, show_clinic_header
 
-st.set_page_config(page_title="Ketamine pre-screening", layout="centered")
+st.set_page_config(page_title="Ketamine pre-screening")
 settings = require_settings()  # a broken settings file stops here with a plain message
 
 page = st.navigation(
@@ -24,6 +24,8 @@ page = st.navigation(
     ],
     position="top",
 )
+# The layout is chosen once per run, here: a page setting its own layout races with this.
+st.set_page_config(layout="wide" if page.url_path == "staff" else "centered")
 try:
     page.run()
 finally:
