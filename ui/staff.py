@@ -178,7 +178,6 @@ def _choose(rows: list[dict[str, Any]]) -> int | None:
 
 def main() -> None:
     """The page."""
-    st.set_page_config(page_title="Staff review", layout="wide")
     st.title("Staff review")
     st.markdown(
         "Load the records patients sent you and see who needs attention first. "
