@@ -4,6 +4,12 @@ A callable runs only when the person clicks, in another thread, with no access t
 st.session_state: each one closes over a copy of the answers taken at render time.
 Nothing is built on an ordinary rerun. File names never contain respondent data.
 
+Streamlit logs an error raised by a download callable, with its traceback; so every
+callable here is ``guarded``: a failure becomes ``DownloadFailed`` naming only the file
+(the browser shows its own short "failed" note under the button). And when working out
+the result fails, the record and progress files still hold every answer (a record with
+answers only, which every reader accepts and recomputes, spec §7).
+
 The results page offers the record file (JSON, which can also be opened again here),
 then every entry of ``EXPORTS`` whose module is present. To add a download, add one
 ``Export(label, file name, mime type, builder, module)`` line to ``EXPORTS``; the builder
@@ -23,7 +29,8 @@ from typing import Any
 import streamlit as st
 
 import screening
-from screening.record import build_record, dump_record
+from screening.answers import prune
+from screening.record import FORMAT, FORMAT_VERSION, build_record, dump_record
 from ui.wizard.checks import clean_answers
 from ui.wizard.flow import questionnaire
 
@@ -98,20 +105,68 @@ _ALL_EXPORTS = (
 EXPORTS: list[Export] = [export for export in _ALL_EXPORTS if _present(export.module)]
 
 
+class DownloadFailed(RuntimeError):
+    """A download could not be built; the message names the file and nothing else."""
+
+
+def guarded(file_name: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``build`` for a download button: any failure becomes ``DownloadFailed`` without the
+    original error, whose text (logged by Streamlit) could quote the person's answers."""
+
+    def run() -> bytes:
+        try:
+            return build()
+        except Exception:
+            raise DownloadFailed(f"{file_name} could not be built") from None
+
+    return run
+
+
 def make_record(
     raw: Mapping[str, Any], *, status: str | None = None, step: str | None = None
 ) -> dict[str, Any]:
-    """The record dict for the answers as they are now (invalid values left out)."""
+    """The record dict for the answers as they are now (invalid values left out).
+
+    If the result cannot be worked out, the record holds the answers only.
+    """
     qn = questionnaire()
     answers, _ = clean_answers(raw, qn)
-    return build_record(
-        answers,
-        created_at=datetime.now(UTC),
-        app_version=screening.__version__,
-        questionnaire=qn,
-        status=status,  # type: ignore[arg-type]
-        progress_step=step,
-    )
+    created = datetime.now(UTC)
+    try:
+        return build_record(
+            answers,
+            created_at=created,
+            app_version=screening.__version__,
+            questionnaire=qn,
+            status=status,  # type: ignore[arg-type]
+            progress_step=step,
+        )
+    except Exception:  # a fault in scoring must not cost the person their answers
+        return answers_only_record(answers, created, status=status, step=step)
+
+
+def answers_only_record(
+    answers: dict[str, Any], created: datetime, *, status: str | None, step: str | None
+) -> dict[str, Any]:
+    """A record without a result (readers recompute it): used when scoring fails."""
+    qn = questionnaire()
+    try:
+        kept = prune(answers, qn)
+    except Exception:
+        kept = answers  # readers prune again
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "questionnaire_id": qn.id,
+        "questionnaire_version": qn.version,
+        "status": status or "in_progress",
+        "created_at": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "app_version": screening.__version__,
+    }
+    if step is not None:
+        record["progress"] = {"step": step}
+    record["answers"] = kept
+    return record
 
 
 def record_bytes(raw: Mapping[str, Any]) -> bytes:
@@ -129,7 +184,7 @@ def save_progress_button(raw: Mapping[str, Any], step: str) -> None:
     snapshot = dict(raw)
     st.download_button(
         "Save my progress to a file",
-        data=lambda: progress_bytes(snapshot, step),
+        data=guarded(PROGRESS_FILE, lambda: progress_bytes(snapshot, step)),
         file_name=PROGRESS_FILE,
         mime=JSON,
         on_click="ignore",
@@ -141,26 +196,27 @@ def save_progress_button(raw: Mapping[str, Any], step: str) -> None:
 def result_downloads(raw: Mapping[str, Any]) -> None:
     """The download row of the results page: the record file, then any EXPORTS."""
     snapshot = dict(raw)
-    st.download_button(
-        "Download your answers and summary (record file, JSON)",
-        data=lambda: record_bytes(snapshot),
-        file_name=RECORD_FILE,
-        mime=JSON,
-        on_click="ignore",
-        key="wiz:download_record",
-        icon=":material/download:",
-    )
-    for export in EXPORTS:
+    with st.container(horizontal=True, key="downloads"):
         st.download_button(
-            export.label,
-            data=_export_callable(export, snapshot),
-            file_name=export.file_name,
-            mime=export.mime,
+            "Your answers and summary (record file, JSON)",
+            data=lambda: record_bytes(snapshot),
+            file_name=RECORD_FILE,
+            mime=JSON,
             on_click="ignore",
-            key=f"wiz:download:{export.file_name}",
+            key="wiz:download_record",
             icon=":material/download:",
         )
+        for export in EXPORTS:
+            st.download_button(
+                export.label,
+                data=_export_callable(export, snapshot),
+                file_name=export.file_name,
+                mime=export.mime,
+                on_click="ignore",
+                key=f"wiz:download:{export.file_name}",
+                icon=":material/download:",
+            )
 
 
 def _export_callable(export: Export, snapshot: dict[str, Any]) -> Callable[[], bytes]:
-    return lambda: export.build(make_record(snapshot))
+    return guarded(export.file_name, lambda: export.build(make_record(snapshot)))
