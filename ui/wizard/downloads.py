@@ -199,7 +199,7 @@ def result_downloads(raw: Mapping[str, Any]) -> None:
     with st.container(horizontal=True, key="downloads"):
         st.download_button(
             "Your answers and summary (record file, JSON)",
-            data=lambda: record_bytes(snapshot),
+            data=guarded(RECORD_FILE, lambda: record_bytes(snapshot)),
             file_name=RECORD_FILE,
             mime=JSON,
             on_click="ignore",
