@@ -125,6 +125,17 @@ def test_back_and_next_keep_later_answers() -> None:
     assert at.radio(key="q:dx_depression").value == "yes"
 
 
+def test_answers_survive_visiting_another_page() -> None:
+    """Answers and the step are still there after opening the About page and coming back."""
+    at = at_step("phq9")
+    at.switch_page("ui/about.py")
+    run(at)
+    at.switch_page("ui/self_screening.py")
+    run(at)
+    assert step(at) == "phq9"
+    assert state_answers(at)["age_years"] == 40
+
+
 def test_back_from_first_step_returns_to_start() -> None:
     """Back on the first step goes to the start page."""
     at = new_app()

@@ -31,6 +31,7 @@ import streamlit as st
 import screening
 from screening.answers import prune
 from screening.record import FORMAT, FORMAT_VERSION, build_record, dump_record
+from ui.common import guarded
 from ui.wizard.checks import clean_answers
 from ui.wizard.flow import questionnaire
 
@@ -103,23 +104,6 @@ _ALL_EXPORTS = (
     ),
 )
 EXPORTS: list[Export] = [export for export in _ALL_EXPORTS if _present(export.module)]
-
-
-class DownloadFailed(RuntimeError):
-    """A download could not be built; the message names the file and nothing else."""
-
-
-def guarded(file_name: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
-    """``build`` for a download button: any failure becomes ``DownloadFailed`` without the
-    original error, whose text (logged by Streamlit) could quote the person's answers."""
-
-    def run() -> bytes:
-        try:
-            return build()
-        except Exception:
-            raise DownloadFailed(f"{file_name} could not be built") from None
-
-    return run
 
 
 def make_record(

@@ -19,12 +19,14 @@ Navigation and messages:
     wiz:step             section id of the current step
     wiz:checked          section id whose Next failed: its problems are shown, live
     wiz:from_review      came to a step with "Edit" from the review: offer the way back
-    wiz:crisis_seen      the crisis panel has been shown: it stays for the session
+    wiz:crisis_seen      the crisis panel has been shown: it stays until the answers are cleared
     wiz:notice           a one-off message (markdown, data in it escaped) for the next view
     wiz:upload_error     why the last uploaded file could not be read
-    wiz:uploader         a counter that resets the file uploader after a load
+    wiz:uploader         a counter that resets the file uploader after a load (its key is
+                         wizfile:<n>, outside wiz: because an uploader's value cannot be set)
     wiz:confirm_clear    "Clear my answers" was pressed once: ask to confirm
-    wiz:scroll           a counter: the view changed, scroll to the top once
+    wiz:scroll           the view changed: scroll to the top (and focus the heading) once
+    wiz:scrolls          a counter that makes each scroll script new
     wiz:trial_seq        the next trial row id (row ids are never reused)
 """
 
