@@ -412,11 +412,35 @@ def missing_in_entry(q: Question, entry: Mapping[str, Any]) -> list[str]:
 
 # --------------------------------------------------------------------------- one pass
 
-_CODE, _INTEGER, _REPEAT, _OTHER = range(4)
-# (id, gate, required, required_when, kind, codes or (min, max), question)
+_CODE, _INTEGER, _TEXT, _MULTI, _REPEAT = range(5)
+_BAD = object()  # a value the one pass does not accept (validate_answers says why)
+# (id, gate, required, required_when, kind, spec, question); spec: codes, (min, max),
+# max_length, or for a repeat (max_items, {sub id: (kind, spec)}, sub steps)
 FastStep = tuple[str, Test | None, bool, tuple[Condition, ...], int, Any, Question]
-# a repeat's sub-question: (id, enabled test, required, required_when, question)
-SubStep = tuple[str, Test | None, bool, tuple[Condition, ...], Question]
+# a repeat's sub-question: (id, enabled test, required, required_when)
+SubStep = tuple[str, Test | None, bool, tuple[Condition, ...]]
+
+
+def _kind_and_spec(q: Question) -> tuple[int, Any]:
+    if q.type in _CODE_TYPES:
+        return _CODE, q.codes
+    if q.type == "integer":
+        return _INTEGER, (q.min, q.max)
+    if q.type == "text":
+        return _TEXT, q.max_length
+    if q.type == "multi":
+        return _MULTI, q.codes
+    subs = {sub.id: _kind_and_spec(sub) for sub in q.items}
+    steps = tuple(
+        (
+            sub.id,
+            compile_conditions(sub.enabled_when, sub.enabled_behavior),
+            sub.required,
+            sub.required_when,
+        )
+        for sub in q.items
+    )
+    return _REPEAT, (q.max_items, subs, steps)
 
 
 def _fast_plan(questionnaire: Questionnaire) -> tuple[frozenset[str], tuple[FastStep, ...]]:
@@ -426,39 +450,59 @@ def _fast_plan(questionnaire: Questionnaire) -> tuple[frozenset[str], tuple[Fast
     )
     if cached is not None:
         return cached
-    steps: list[FastStep] = []
-    for qid, gate, required, required_when, _is_repeat, q in _gates(questionnaire):
-        spec: Any = None
-        if q.type in _CODE_TYPES:
-            kind, spec = _CODE, q.codes
-        elif q.type == "integer":
-            kind, spec = _INTEGER, (q.min, q.max)
-        elif q.type == "repeat":
-            kind = _REPEAT
-        else:
-            kind = _OTHER
-        steps.append((qid, gate, required, required_when, kind, spec, q))
-    cached = (frozenset(q.id for q in questionnaire.questions), tuple(steps))
+    steps = tuple(
+        (qid, gate, required, required_when, *_kind_and_spec(q), q)
+        for qid, gate, required, required_when, _is_repeat, q in _gates(questionnaire)
+    )
+    cached = (frozenset(q.id for q in questionnaire.questions), steps)
     questionnaire.__dict__["_fast_plan"] = cached  # static data derived from a frozen model
     return cached
 
 
-def _sub_plan(q: Question) -> tuple[SubStep, ...]:
-    """A repeat's sub-questions with compiled enabled tests. Derived once per question."""
-    cached: tuple[SubStep, ...] | None = q.__dict__.get("_sub_plan")
-    if cached is None:
-        cached = tuple(
-            (
-                sub.id,
-                compile_conditions(sub.enabled_when, sub.enabled_behavior),
-                sub.required,
-                sub.required_when,
-                sub,
-            )
-            for sub in q.items
-        )
-        q.__dict__["_sub_plan"] = cached
-    return cached
+def _checked(kind: int, spec: Any, value: Any) -> Any:
+    """``_validate_value`` for a value that is not None, without messages: the normalised
+    value (None for blank text), or _BAD when validate_answers would report a problem."""
+    if kind == _CODE:
+        return value if value.__class__ in _STR_INT and value in spec else _BAD
+    if kind == _INTEGER:
+        return value if value.__class__ is int and spec[0] <= value <= spec[1] else _BAD
+    if kind == _TEXT:
+        if not isinstance(value, str):
+            return _BAD
+        text = value.strip()
+        if "\x00" in text or len(text) > spec:
+            return _BAD
+        return text or None
+    if kind == _MULTI:
+        if not isinstance(value, list):
+            return _BAD
+        for code in value:
+            if code.__class__ is not str or code not in spec:
+                return _BAD
+        if len(set(value)) != len(value):
+            return _BAD
+        return list(value)
+    max_items, subs, _steps = spec  # a repeat: the entries, each cleaned
+    if not isinstance(value, list) or (max_items is not None and len(value) > max_items):
+        return _BAD
+    entries: list[dict[str, Any]] = []
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            return _BAD
+        clean: dict[str, Any] = {}
+        for key, sub_value in entry.items():
+            sub = subs.get(key) if key.__class__ is str else None
+            if sub is None:
+                return _BAD
+            if sub_value is None:
+                continue
+            checked = _checked(sub[0], sub[1], sub_value)
+            if checked is _BAD:
+                return _BAD
+            if checked is not None:
+                clean[key] = checked
+        entries.append(clean)
+    return entries
 
 
 def validate_and_prune(raw: object, questionnaire: Questionnaire) -> tuple[Answers, list[str]]:
@@ -483,24 +527,16 @@ def _validate_and_prune_fast(
         return None
     kept: Answers = {}
     missing: list[str] = []
-    problems: list[Problem] = []
-    for qid, gate, required, required_when, kind, spec, q in plan:
+    for qid, gate, required, required_when, kind, spec, _q in plan:
         value: Any = raw.get(qid)
         if value is not None:
             # Validate every answer, shown or hidden, exactly as validate_answers does.
             if kind == _CODE:
                 if value.__class__ not in _STR_INT or value not in spec:
                     return None
-            elif kind == _INTEGER:
-                if value.__class__ is not int or not spec[0] <= value <= spec[1]:
-                    return None
-            elif kind == _REPEAT:
-                value = _validate_repeat(q, value, problems)
-                if problems:
-                    return None
             else:
-                value = _validate_value(q, value, qid, problems)
-                if problems:
+                value = _checked(kind, spec, value)
+                if value is _BAD:
                     return None
         if gate is not None and not gate(kept):
             continue
@@ -509,29 +545,29 @@ def _validate_and_prune_fast(
                 missing.append(qid)
             continue
         if kind == _REPEAT:
-            sub_plan = _sub_plan(q)
-            entries = [_prune_entry_fast(sub_plan, entry) for entry in value]
+            steps = spec[2]
+            entries = [_prune_entry_fast(steps, entry) for entry in value]
             for i, entry in enumerate(entries):
-                for sub_id in _missing_in_entry_fast(sub_plan, entry):
+                for sub_id in _missing_in_entry_fast(steps, entry):
                     missing.append(f"{qid}[{i}].{sub_id}")
             value = entries
         kept[qid] = value
     return kept, missing
 
 
-def _prune_entry_fast(plan: tuple[SubStep, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
+def _prune_entry_fast(steps: tuple[SubStep, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
     """``_prune_entry`` with compiled tests."""
     kept: dict[str, Any] = {}
-    for sub_id, test, _required, _required_when, _sub in plan:
+    for sub_id, test, _required, _required_when in steps:
         if sub_id in entry and (test is None or test(kept)):
             kept[sub_id] = entry[sub_id]
     return kept
 
 
-def _missing_in_entry_fast(plan: tuple[SubStep, ...], entry: Mapping[str, Any]) -> list[str]:
+def _missing_in_entry_fast(steps: tuple[SubStep, ...], entry: Mapping[str, Any]) -> list[str]:
     """``missing_in_entry`` with compiled tests."""
     out: list[str] = []
-    for sub_id, test, required, required_when, _sub in plan:
+    for sub_id, test, required, required_when in steps:
         if (
             sub_id not in entry
             and (test is None or test(entry))
