@@ -111,6 +111,7 @@ class Entry:
     number: int
     kind: Kind
     record: LoadedRecord
+    file: str = ""
 
     @property
     def source(self) -> str:
@@ -132,9 +133,9 @@ class Review:
         return tuple(e.record for e in self.entries)
 
     @property
-    def refused_files(self) -> int:
-        """How many distinct files had a problem."""
-        return len({p.name.split(" row ", 1)[0] for p in self.problems})
+    def loaded_files(self) -> int:
+        """How many distinct files gave at least one record."""
+        return len({e.file or e.source for e in self.entries})
 
 
 class _Refused(Exception):
@@ -267,7 +268,7 @@ class ReviewBuilder:
                     )
                 )
                 continue
-            self._entries.append(Entry(len(self._entries) + 1, kind, record))
+            self._entries.append(Entry(len(self._entries) + 1, kind, record, shown))
 
     def add_row_problem(self, problem: FileProblem) -> None:
         """A problem with one row of a file that otherwise loaded."""

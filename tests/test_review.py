@@ -613,3 +613,9 @@ def test_pdf_renderer_gives_the_record_summary(mixed):
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages
     )
     assert OUTCOMES["clinician_review_first"].title in text
+
+
+def test_loaded_files_counts_a_csv_once():
+    """A CSV with several rows counts as one loaded file."""
+    review = load_files([("day.csv", csv_of("typical-trd", "aneurysm")), *good_files()[:2]])
+    assert (len(review.entries), review.loaded_files) == (4, 3)

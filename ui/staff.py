@@ -204,10 +204,10 @@ def main() -> None:
     crisis = sum(r["is_crisis"] or r["is_urgent"] for r in rows)
     urgent = sum(r["is_urgent"] for r in rows)
     mismatched = sum(r["has_mismatch"] for r in rows)
-    st.markdown(
-        f"**{len(rows):,} record(s)** from {review.files - review.refused_files:,} file(s); "
-        f"**{review.refused_files:,} file(s) not loaded**."
+    not_loaded = (
+        f"; **{len(review.problems):,} not loaded** (listed below)" if review.problems else ""
     )
+    st.markdown(f"**{len(rows):,} record(s)** from {review.loaded_files:,} file(s){not_loaded}.")
     if crisis:
         st.error(
             f"⚠ CRISIS: {crisis} record(s) show crisis answers"
