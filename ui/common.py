@@ -7,6 +7,7 @@ deployment's settings file and the reviewed crisis-resources file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -26,6 +27,24 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 def md_escape(text: str) -> str:
     """Text made safe to place inside st.markdown: every markdown/HTML character escaped."""
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+class DownloadFailed(RuntimeError):
+    """A download could not be built; the message names the file and nothing else."""
+
+
+def guarded(file_name: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``build`` for a download button: any failure becomes ``DownloadFailed`` without the
+    original error. Streamlit logs a failed download with its traceback, and the original
+    error's text could quote a respondent's answers; the browser shows its own short note."""
+
+    def run() -> bytes:
+        try:
+            return build()
+        except Exception:
+            raise DownloadFailed(f"{file_name} could not be built") from None
+
+    return run
 
 
 def clinic_settings() -> tuple[ClinicSettings | None, str | None]:

@@ -25,7 +25,7 @@ from screening.review import (
     pdf_zip,
 )
 from screening.rules import DISCLAIMER, OUTCOMES
-from ui.common import md_escape
+from ui.common import guarded, md_escape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -233,7 +233,7 @@ def show_detail(entry: Entry, make_pdf: PdfMaker) -> None:
         )
     st.download_button(
         "Download this summary (PDF)",
-        data=lambda: make_pdf()(entry),
+        data=guarded(export_name("pdf", entry.number), lambda: make_pdf()(entry)),
         file_name=export_name("pdf", entry.number),
         mime="application/pdf",
         on_click="ignore",
@@ -255,7 +255,7 @@ def show_downloads(
     with st.container(horizontal=True):
         st.download_button(
             f"Download CSV ({len(shown):,} rows shown)",
-            data=lambda: write_csv(shown),
+            data=guarded(export_name("csv"), lambda: write_csv(shown)),
             file_name=export_name("csv"),
             mime="text/csv",
             on_click="ignore",
@@ -265,7 +265,7 @@ def show_downloads(
         )
         st.download_button(
             f"Download PDFs as ZIP ({len(shown):,})",
-            data=lambda: pdf_zip(shown, make_pdf()),
+            data=guarded(export_name("zip"), lambda: pdf_zip(shown, make_pdf())),
             file_name=export_name("zip"),
             mime="application/zip",
             on_click="ignore",
