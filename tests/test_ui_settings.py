@@ -9,7 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from screening.settings import ClinicSettings
-from ui.settings import SETTINGS_ENV_VAR, STOP_TITLE, contact_lines, settings_path
+from ui.settings import (
+    SETTINGS_ENV_VAR,
+    STOP_TITLE,
+    clinic_line_html,
+    contact_lines,
+    settings_path,
+)
 
 
 def png_bytes() -> bytes:
@@ -87,7 +93,7 @@ def test_clinic_name_is_escaped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     """Markup in the clinic name is shown as text, never as HTML."""
     path = write(tmp_path, 'clinic_name = "<b>A & B</b>"\n')
     at = run(monkeypatch, path)
-    body = next(b for b in html_bodies(at) if "clinic-name" in b)
+    body = next(b for b in html_bodies(at) if "clinic-line" in b)
     assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in body
     assert "<b>A" not in body
 
@@ -103,6 +109,18 @@ def test_logo_goes_to_the_sidebar(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     at = run(monkeypatch, path)
     assert not at.exception and not at.error
     assert shown == [str(tmp_path / "logo.png")]
+
+
+def test_logo_links_to_the_website(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The logo links to the clinic's website when one is set."""
+    import streamlit
+
+    (tmp_path / "logo.png").write_bytes(png_bytes())
+    path = write(tmp_path, 'logo = "logo.png"\nwebsite = "https://www.example.org"\n')
+    links: list[str | None] = []
+    monkeypatch.setattr(streamlit, "logo", lambda image, **kw: links.append(kw.get("link")))
+    run(monkeypatch, path)
+    assert links == ["https://www.example.org"]
 
 
 def test_undecodable_logo_is_left_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -162,9 +180,102 @@ def test_file_is_read_once_per_process(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert not any("Second Name" in body for body in bodies)
 
 
+def test_clinic_line_links_phone_email_and_website() -> None:
+    """Name, then tel:, mailto: and web links, then the address, in one line."""
+    settings = ClinicSettings(
+        clinic_name="Harbour Clinic",
+        phone="+1 (555) 010-0100 ext. 12",
+        email="intake@example.org",
+        website="https://www.example.org/",
+        address="12 Example Street",
+    )
+    assert clinic_line_html(settings, "Offered by") == (
+        '<p class="clinic-line">Offered by <strong>Harbour Clinic</strong> · '
+        '<a href="tel:+15550100100">+1 (555) 010-0100 ext. 12</a> · '
+        '<a href="mailto:intake@example.org">intake@example.org</a> · '
+        '<a href="https://www.example.org/" target="_blank" rel="noopener noreferrer">'
+        "www.example.org</a> · 12 Example Street</p>"
+    )
+
+
+def test_clinic_line_escapes_markup() -> None:
+    """Markup in any setting is escaped; a parenthesis cannot end the link early."""
+    settings = ClinicSettings(
+        clinic_name="<img src=x>", website="https://example.org/a(b)", address="<b>1</b>"
+    )
+    line = clinic_line_html(settings, "Offered by") or ""
+    assert "<img" not in line and "<b>" not in line
+    assert 'href="https://example.org/a%28b%29"' in line
+
+
+def test_defaults_give_no_clinic_line() -> None:
+    """The built-in defaults name no clinic, so no line is shown."""
+    assert clinic_line_html(ClinicSettings(), "Offered by") is None
+
+
+def test_contact_without_a_name() -> None:
+    """Contact details alone still make a line (the generic name is left out)."""
+    line = clinic_line_html(ClinicSettings(phone="111"), "Bring it to")
+    assert line == '<p class="clinic-line">Bring it to <a href="tel:111">111</a></p>'
+
+
 def test_contact_lines_in_order() -> None:
     """Contact details that are set come back in phone, email, website, address order."""
     settings = ClinicSettings(
         clinic_name="C", email="intake@example.org", address="1 Road", phone="+1 555 010 0100"
     )
     assert contact_lines(settings) == ["+1 555 010 0100", "intake@example.org", "1 Road"]
+
+
+# --- the whole app (streamlit_app.py) ----------------------------------------------------------
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def run_app(monkeypatch: pytest.MonkeyPatch, path: Path) -> AppTest:
+    """Run the real app once with SCREENING_SETTINGS set to ``path``."""
+    monkeypatch.setenv(SETTINGS_ENV_VAR, str(path))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    return at
+
+
+def test_app_follows_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app shows the clinic's name and the crisis line of the configured region (UK)."""
+    path = write(
+        tmp_path, 'clinic_name = "Harbour Clinic"\nregion = "uk"\nphone = "0161 496 0000"\n'
+    )
+    at = run_app(monkeypatch, path)
+    assert not at.exception and not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "116 123" in captions and "999 in an emergency" in captions
+    assert "988" not in captions
+    assert any("Harbour Clinic" in b and "tel:01614960000" in b for b in html_bodies(at))
+
+
+def test_app_stops_on_invalid_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A broken settings file stops the app before any page: one message, no traceback."""
+    path = write(tmp_path, 'clinic_name = "Harbour Clinic"\ncolour = "blue"\n')
+    at = run_app(monkeypatch, path)
+    assert not at.exception
+    assert [e.value for e in at.error] == [STOP_TITLE]
+    assert at.code[0].value.startswith(f"{path} › colour: is not a known setting")
+    assert not at.button and not at.title
+
+
+def test_results_page_says_where_to_bring_the_summary(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On the results page the clinic's name and phone follow "Bring it to"."""
+    from tests.conftest import vignette
+    from tests.wizard_driver import complete, new_app, start, view
+
+    path = write(tmp_path, 'clinic_name = "Harbour Clinic"\nphone = "+1 555 010 0100"\n')
+    monkeypatch.setenv(SETTINGS_ENV_VAR, str(path))
+    at = complete(start(new_app()), vignette("typical-trd"))
+    assert view(at) == "results"
+    lines = [b for b in html_bodies(at) if "Bring it to" in b]
+    assert lines == [
+        '<p class="clinic-line">Bring it to <strong>Harbour Clinic</strong> · '
+        '<a href="tel:+15550100100">+1 555 010 0100</a></p>'
+    ]

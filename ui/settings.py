@@ -5,7 +5,8 @@ built-in defaults). It is read and checked once per process per path with
 ``st.cache_resource``: it is static deployment data and holds nothing about a respondent.
 
     settings = require_settings()     # first thing on every page (streamlit_app.py)
-    show_clinic_header(settings)      # logo and clinic name
+    show_clinic_header(settings)      # logo, clinic name and contacts
+    show_clinic_contact(settings)     # results page: where to bring the summary
     settings.region                   # crisis resources for the panel and footer
     settings.clinic_name              # into the PDF
 
@@ -18,8 +19,10 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -82,18 +85,59 @@ def require_settings() -> ClinicSettings:
     st.stop()
 
 
-def show_clinic_header(settings: ClinicSettings) -> None:
-    """The clinic's logo (top of the sidebar) and name; nothing for the generic default."""
+def clinic_line_html(settings: ClinicSettings, lead: str) -> str | None:
+    """``lead`` then the clinic's name and contact details as one escaped HTML line.
+
+    The phone is a tel: link, the email a mailto: link, the website a link that opens a new
+    tab. None when the settings name no clinic and give no contact details (the defaults).
+    """
     from screening.settings import DEFAULT_CLINIC_NAME
 
+    parts = []
+    if settings.clinic_name != DEFAULT_CLINIC_NAME:
+        parts.append(f"<strong>{html.escape(settings.clinic_name)}</strong>")
+    if settings.phone:
+        number = re.split(r"(?i)\s*(?:ext\.?|x)\s*\d", settings.phone)[0]
+        dial = ("+" if number.strip().startswith("+") else "") + re.sub(r"\D", "", number)
+        parts.append(f'<a href="tel:{dial}">{html.escape(settings.phone)}</a>')
+    if settings.email:
+        href = "mailto:" + quote(settings.email, safe="@.+-_")
+        parts.append(f'<a href="{html.escape(href)}">{html.escape(settings.email)}</a>')
+    if settings.website:
+        href = quote(settings.website, safe=":/?#[]@!$&'*+,;=%-._~")
+        shown = re.sub(r"^https?://", "", settings.website).rstrip("/")
+        parts.append(
+            f'<a href="{html.escape(href)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(shown)}</a>"
+        )
+    if settings.address:
+        parts.append(html.escape(settings.address))
+    if not parts:
+        return None
+    return f'<p class="clinic-line">{html.escape(lead)} ' + " · ".join(parts) + "</p>"
+
+
+def show_clinic_header(settings: ClinicSettings) -> None:
+    """The clinic's logo (in the top bar, linked to its website) and its name and contacts.
+
+    Nothing is written for the built-in defaults. The pages put the crisis panel first,
+    so the name and contacts go where this is called (streamlit_app.py: after the page).
+    """
     if settings.logo is not None:
         try:
-            st.logo(str(settings.logo), size="large")
+            st.logo(str(settings.logo), size="large", link=settings.website)
         except StreamlitAPIException:  # PNG/JPEG by its first bytes but not decodable
             _log.warning("clinic logo %s could not be shown; check the image", settings.logo)
-    if settings.clinic_name != DEFAULT_CLINIC_NAME:
-        # The name is deployment text, shown as text: escaped, never read as markup.
-        st.html(f'<p class="clinic-name"><strong>{html.escape(settings.clinic_name)}</strong></p>')
+    line = clinic_line_html(settings, "Offered by")
+    if line is not None:
+        st.html(line)
+
+
+def show_clinic_contact(settings: ClinicSettings) -> None:
+    """On the results page: where to bring the summary (nothing for the defaults)."""
+    line = clinic_line_html(settings, "Bring it to")
+    if line is not None:
+        st.html(line)
 
 
 def contact_lines(settings: ClinicSettings) -> list[str]:

@@ -92,10 +92,22 @@ def render(raw: dict[str, Any]) -> None:
         "Download a file to bring to your appointment. It is saved on your device only; "
         "anyone who has the file can read your answers."
     )
+    _clinic_contact()
     result_downloads(raw)
     with st.container(border=True, key="disclaimer"):
         st.markdown(f"**Please note.** {md_escape(rules.DISCLAIMER)}")
     _navigation(raw, failed=False)
+
+
+def _clinic_contact() -> None:
+    """Where to bring the summary: the clinic's name and contacts (settings checked at start)."""
+    from ui.settings import load_clinic_settings, show_clinic_contact
+
+    try:
+        settings = load_clinic_settings()
+    except Exception:
+        return
+    show_clinic_contact(settings)
 
 
 def _missing(paths: tuple[str, ...], qn: Questionnaire) -> None:
