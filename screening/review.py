@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ PROBLEM_CODES = (
     "review.unsupported",
     "review.not_found",
     "review.unreadable",
+    "review.failed",
 )
 
 Kind = Literal["record", "fhir", "csv"]
@@ -256,6 +258,17 @@ class ReviewBuilder:
         except _Refused as exc:
             self._problems.append(FileProblem(shown, exc.code, exc.message, exc.crisis))
             return
+        except Exception:  # a fault in this app costs one file, never the whole batch
+            self._problems.append(
+                FileProblem(
+                    shown,
+                    "review.failed",
+                    f"{shown}: could not be read because of an error in this app; the other "
+                    "files are not affected. Open this file on its own, or report the problem.",
+                    _crisis_in(data),
+                )
+            )
+            return
         for kind, record in loaded:
             if len(self._entries) >= self.limits.max_records:
                 self._problems.append(
@@ -391,6 +404,15 @@ class ReviewBuilder:
 
 
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def _crisis_in(data: bytes) -> bool:
+    """Whether a record file that failed to load shows crisis answers; never raises."""
+    try:
+        obj = json.loads(data)
+        return crisis_flag(obj.get("answers") if isinstance(obj, dict) else None)
+    except Exception:
+        return False
 
 
 def _decode(name: str, data: bytes) -> str:
