@@ -50,7 +50,8 @@ def current_step(pruned: dict[str, Any], qn: Questionnaire) -> Section:
     return enabled_sections(pruned, qn)[-1]
 
 
-def _show(view: str, step: str | None = None) -> None:
+def show(view: str, step: str | None = None) -> None:
+    """Switch to a view (and step); problems and the clear question are reset."""
     state = st.session_state
     state[S.VIEW] = view
     if step is not None:
@@ -68,7 +69,7 @@ def start() -> None:
     qn = questionnaire()
     st.session_state[S.FROM_REVIEW] = False
     st.session_state[S.UPLOAD_ERROR] = None
-    _show("step", qn.sections[0].id)
+    show("step", qn.sections[0].id)
 
 
 def _passes(section_id: str) -> bool:
@@ -90,7 +91,7 @@ def next_step() -> None:
     ids = [s.id for s in qn.sections]
     for section in qn.sections[ids.index(here.id) + 1 :]:
         if section_enabled(section.id, pruned, qn):
-            _show("step", section.id)
+            show("step", section.id)
             return
     to_review()
 
@@ -103,15 +104,15 @@ def back_step() -> None:
     ids = [s.id for s in qn.sections]
     for section in reversed(qn.sections[: ids.index(here.id)]):
         if section_enabled(section.id, pruned, qn):
-            _show("step", section.id)
+            show("step", section.id)
             return
-    _show("start")
+    show("start")
 
 
 def back_review() -> None:
     """From the review, back to the last step."""
     qn = questionnaire()
-    _show("step", enabled_sections(prune(answers(), qn), qn)[-1].id)
+    show("step", enabled_sections(prune(answers(), qn), qn)[-1].id)
 
 
 def save_and_review() -> None:
@@ -125,18 +126,18 @@ def save_and_review() -> None:
 def to_review() -> None:
     """The review of every answer."""
     st.session_state[S.FROM_REVIEW] = False
-    _show("review")
+    show("review")
 
 
 def edit(section_id: str) -> None:
     """Jump from the review to one step; the step offers the way back."""
     st.session_state[S.FROM_REVIEW] = True
-    _show("step", section_id)
+    show("step", section_id)
 
 
 def to_results() -> None:
     """The summary."""
-    _show("results")
+    show("results")
 
 
 def ask_clear() -> None:
@@ -153,4 +154,4 @@ def clear() -> None:
     """Wipe every answer and go back to the start page."""
     S.clear_all(st.session_state)
     st.session_state[S.NOTICE] = "Your answers have been cleared from this session."
-    _show("start")
+    show("start")

@@ -48,19 +48,19 @@ def load_uploaded() -> None:
     pruned = prune(record.answers, qn)
     step = record.progress_step
     if step in qn.section_by_id and section_enabled(step, pruned, qn):
-        flow._show("step", step)
+        flow.show("step", step)
         where = "the step where you stopped"
     elif record.status == "completed":
-        flow._show("review")
+        flow.show("review")
         where = "the review of your answers"
     else:
         missing = missing_answers(pruned, qn)
         first = qn.by_id[missing[0].split("[")[0]].section if missing else None
         if first:
-            flow._show("step", first)
+            flow.show("step", first)
             where = "the first step with a question still to answer"
         else:
-            flow._show("review")
+            flow.show("review")
             where = "the review of your answers"
     state[S.NOTICE] = f"Your answers from {md_escape(name)} are back. You are on {where}."
 
