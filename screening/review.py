@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from screening.errors import ScreeningError
 from screening.questionnaire import Questionnaire, load_questionnaire
-from screening.record import MAX_DEPTH, LoadedRecord, parse_json, record_from_object
+from screening.record import LoadedRecord, parse_json, record_from_object
 from screening.rules import KIND_TITLES, OUTCOMES, RULE_BY_ID
 from screening.safety import crisis_flag
 
@@ -54,7 +54,7 @@ class Limits:
     max_csv_rows: int = MAX_CSV_ROWS
     max_csv_columns: int = MAX_CSV_COLUMNS
     max_records: int = MAX_RECORDS
-    max_depth: int = MAX_DEPTH
+    # JSON nesting is limited by screening.record.parse_json (MAX_DEPTH levels).
 
 
 LIMITS = Limits()
