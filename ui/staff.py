@@ -6,7 +6,8 @@ memory (st.session_state) until Clear is pressed or the tab is closed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,6 +177,20 @@ def _choose(rows: list[dict[str, Any]]) -> int | None:
     return chosen
 
 
+@contextlib.contextmanager
+def _part(what: str) -> Iterator[None]:
+    """Run one part of the page; if it fails, a plain sentence takes its place and the rest
+    of the page still runs (Streamlit's rerun and stop signals are not Exceptions)."""
+    try:
+        yield
+    except Exception:
+        st.error(
+            f"Sorry, the {what} could not be shown because of an error in this app. "
+            "The rest of the page still works; the files are still loaded.",
+            icon=":material/error:",
+        )
+
+
 def main() -> None:
     """The page."""
     st.title("Staff review")
@@ -222,30 +237,37 @@ def main() -> None:
             icon="⚠️",
         )
     if review.problems:
-        show_problems(review.problems)
+        with _part("list of files not loaded"):
+            show_problems(review.problems)
     if not rows:
         return
 
     st.header("Records", anchor=False)
-    shown = _filters(rows)
+    shown = rows
+    with _part("filters"):
+        shown = _filters(rows)
     st.markdown(
         f"Showing {len(shown):,} of {len(rows):,}. Crisis and urgent first; "
         "click a column heading to sort."
     )
-    show_table(shown)
+    with _part("table of records"):
+        show_table(shown)
     make_pdf = _pdf_maker()
     entries = {e.number: e for e in review.entries}
-    show_downloads([entries[r["number"]] for r in shown], csv_writer(), make_pdf)
+    with _part("downloads"):
+        show_downloads([entries[r["number"]] for r in shown], csv_writer(), make_pdf)
 
     st.header("Record detail", anchor=False)
-    chosen = _choose(shown)
-    if chosen is not None:
-        show_detail(entries[chosen], make_pdf)
+    with _part("record detail"):
+        chosen = _choose(shown)
+        if chosen is not None:
+            show_detail(entries[chosen], make_pdf)
 
     if shown:
         st.header("Overview", anchor=False)
         st.markdown("Of the rows shown.")
-        show_charts(shown)
+        with _part("charts"):
+            show_charts(shown)
 
 
 main()
