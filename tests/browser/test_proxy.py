@@ -138,9 +138,13 @@ def own_origin_violations(page: Page, url: str) -> list[str]:
 
 
 def wait_for_log(
-    proxy: Proxy, since: int, method: str, path_start: str, timeout: float = 10
+    proxy: Proxy, since: int, method: str, path_start: str, count: int = 1, timeout: float = 10
 ) -> list[LogLine]:
-    """The log lines for ``method`` on paths starting ``path_start``, once there is one."""
+    """The log lines for ``method`` on paths starting ``path_start``, once there are ``count``.
+
+    nginx writes a line just after the response, so a test that has its answer may still
+    have to wait a moment for the line.
+    """
     deadline = time.monotonic() + timeout
     while True:
         lines = [
@@ -148,9 +152,9 @@ def wait_for_log(
             for line in proxy.log_lines(since)
             if line.method == method and line.uri.startswith(path_start)
         ]
-        if lines or time.monotonic() > deadline:
+        if len(lines) >= count or time.monotonic() > deadline:
             return lines
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
 def upload_records(page: Page, proxy: Proxy) -> list[int]:
@@ -235,7 +239,8 @@ def test_agent_api_is_closed(sticky: Proxy) -> None:
     since = sticky.log_offset()
     status, _ = request(sticky.url + "/_stcore/agent/openapi.json")
     assert status == 404
-    assert [line.upstream for line in sticky.log_lines(since)] == ["-"]
+    lines = wait_for_log(sticky, since, "GET", "/_stcore/agent/")
+    assert [line.upstream for line in lines] == ["-"]
 
 
 def test_server_version_is_not_announced(sticky: Proxy) -> None:
@@ -273,7 +278,9 @@ def test_same_cookie_same_replica(sticky: Proxy) -> None:
     since = sticky.log_offset()
     for _ in range(8):
         request(sticky.url + "/_stcore/health", cookie=cookie)
-    assert len({line.upstream for line in sticky.log_lines(since)}) == 1
+    lines = wait_for_log(sticky, since, "GET", "/_stcore/health", count=8)
+    assert len(lines) == 8
+    assert len({line.upstream for line in lines}) == 1
 
 
 def test_different_cookies_use_both_replicas(sticky: Proxy, replicas: list[AppServer]) -> None:
@@ -281,7 +288,7 @@ def test_different_cookies_use_both_replicas(sticky: Proxy, replicas: list[AppSe
     since = sticky.log_offset()
     for _ in range(24):
         request(sticky.url + "/_stcore/health", cookie=f"screening_route={secrets.token_hex(16)}")
-    used = {line.upstream for line in sticky.log_lines(since)}
+    used = {ln.upstream for ln in wait_for_log(sticky, since, "GET", "/_stcore/health", 24)}
     assert used == {f"127.0.0.1:{r.port}" for r in replicas}
 
 
@@ -341,7 +348,7 @@ def test_staff_upload_through_sticky_proxy(sticky: Proxy, proxied_page: Page) ->
     expect(proxied_page.get_by_text(re.compile(r"from 4 file\(s\)"))).to_be_visible()
     assert own_origin_violations(proxied_page, sticky.url) == []
     replica = session_replica(sticky, proxied_page, since)
-    puts = wait_for_log(sticky, since, "PUT", "/_stcore/upload_file/")
+    puts = wait_for_log(sticky, since, "PUT", "/_stcore/upload_file/", count=4)
     assert statuses == [204] * 4
     assert [(p.status, p.upstream) for p in puts] == [(204, replica)] * 4
 
@@ -351,7 +358,7 @@ def test_uploads_fail_without_stickiness(round_robin: Proxy, proxied_page: Page)
     since = round_robin.log_offset()
     statuses = upload_records(proxied_page, round_robin)
     replica = session_replica(round_robin, proxied_page, since)
-    puts = wait_for_log(round_robin, since, "PUT", "/_stcore/upload_file/")
+    puts = wait_for_log(round_robin, since, "PUT", "/_stcore/upload_file/", count=4)
     assert len(puts) == 4
     refused = [p for p in puts if p.status == 400]
     assert refused, f"no upload reached the other replica: {puts}"
