@@ -316,3 +316,12 @@ def test_invalid_code_fails_validation_with_the_name(base: dict[str, Any]) -> No
     by_link(response)["dx_bipolar"]["answer"][0]["valueCoding"]["code"] = "perhaps"
     with pytest.raises(RecordError, match=r"^r.json: invalid answers: dx_bipolar"):
         response_to_record(response, "r.json")
+
+
+def test_trial_entry_items_must_be_a_list(base: dict[str, Any]) -> None:
+    """A trial entry whose 'item' is not a list is refused, not a crash."""
+    response = _response(base)
+    treatment = by_link(response)["treatment"]
+    treatment["item"].append({"linkId": "ad_trials", "item": True})
+    with pytest.raises(RecordError, match="'item' must be a list of objects"):
+        response_to_answers(response)

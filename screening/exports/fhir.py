@@ -566,8 +566,13 @@ def response_to_answers(
             trials_none = flag
         elif link == TRIALS:
             entry: dict[str, Any] = {}
-            for sub_item in item.get("item") or []:
-                sub_link = sub_item.get("linkId") if isinstance(sub_item, Mapping) else None
+            children = item.get("item")
+            if children is not None and (
+                not isinstance(children, list) or not all(isinstance(c, Mapping) for c in children)
+            ):
+                raise _fail(name, f"item {TRIALS}: 'item' must be a list of objects")
+            for sub_item in children or []:
+                sub_link = sub_item.get("linkId")
                 sub_id = sub_link.removeprefix(f"{TRIALS}.") if isinstance(sub_link, str) else ""
                 sub = trials_q.item_by_id.get(sub_id)
                 if sub is None or sub_link == sub_id:
