@@ -29,6 +29,18 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
+# A widget label is inline markdown on screen but its raw string is the input's aria-label,
+# so every escape is read aloud by screen readers. Escape only what still acts inside a
+# label: emphasis, code, links, HTML, maths, entities, and ":" before a word (emoji and
+# colour directives). Streamlit itself escapes list and heading markers at the start.
+_LABEL_SPECIAL = re.compile(r"([\\`*_~\[\]<>$&]|:(?=[A-Za-z+]))")
+
+
+def label_escape(text: str) -> str:
+    """A widget label that shows ``text`` literally and is read without stray backslashes."""
+    return _LABEL_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
 class DownloadFailed(RuntimeError):
     """A download could not be built; the message names the file and nothing else."""
 

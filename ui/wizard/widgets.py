@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from screening.questionnaire import Question
-from ui.common import md_escape
+from ui.common import label_escape, md_escape
 from ui.wizard import state as S
 
 NONE_LABEL = "None of these"
@@ -32,8 +32,8 @@ def show_help(q: Question) -> None:
 
 
 def label(q: Question) -> str:
-    """The visible label of a question (escaped: labels are rendered as markdown)."""
-    return md_escape(q.text)
+    """The visible label of a question (escaped for labels: shown and read as written)."""
+    return label_escape(q.text)
 
 
 SELECTBOX_OVER = 8  # a single question with more options than this gets a searchable picker
@@ -107,17 +107,17 @@ def render_multi(q: Question) -> None:
     Ticking "None of these" unticks the others, and the other way round, so the answer
     is either a list of codes or [] (none), and nothing ticked means unanswered.
     """
-    st.markdown(f"**{label(q)}**")
+    st.markdown(f"**{md_escape(q.text)}**")
     for option in q.choices:
         st.checkbox(
-            md_escape(option.label),
+            label_escape(option.label),
             key=S.option_key(q.id, option.code),
             on_change=_untick_none,
             args=(q.id,),
             persist_state=PERSIST,
         )
     st.checkbox(
-        md_escape(q.none_label or NONE_LABEL),
+        label_escape(q.none_label or NONE_LABEL),
         key=S.none_key(q.id),
         on_change=_untick_options,
         args=(q.id, q.codes_in_order),
