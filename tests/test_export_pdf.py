@@ -296,6 +296,17 @@ def test_no_clock_in_the_metadata(base: dict[str, Any]) -> None:
     assert dates == {b"2026-11-27T10:00:00+00:00"}
 
 
+def test_threads_give_the_same_bytes() -> None:
+    """Summaries built at once in several threads (download callables) equal serial ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    recs = [vignette_record(v) for v in VIGNETTES[:4]] * 2
+    serial = [summary_pdf(r, generated_at=GENERATED) for r in recs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda r: summary_pdf(r, generated_at=GENERATED), recs))
+    assert parallel == serial
+
+
 def test_generation_time_changes_bytes(base: dict[str, Any]) -> None:
     """Another generation time: other bytes."""
     rec = record(base)
