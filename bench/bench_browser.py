@@ -1,0 +1,137 @@
+"""7. Browser: time to the first question in Debian's Chromium (Playwright), warm server.
+
+A respondent opens the app (a fresh browser context each time: a first visit), the start
+page shows, they press Start, and the first question shows. The floor is a bare Streamlit
+script that shows one number input, served and opened the same way.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO_ROOT, Row, median, p95, skipped
+
+SECTION = "Browser"
+BUDGET_S = 1.5
+FIRST_QUESTION = ".st-key-q-age_years input"
+START = ".st-key-wiz-start button"
+BARE_APP = 'import streamlit as st\n\nst.number_input("How old are you?", value=None, key="age")\n'
+BARE_WIDGET = ".st-key-age input"
+
+
+def _harness() -> Any:
+    from tests.browser import harness
+
+    return harness
+
+
+def available() -> str | None:
+    """None when the wizard, Playwright and Chromium are there, else why not."""
+    if not (REPO_ROOT / "ui" / "wizard" / "page.py").exists():
+        return "the wizard (ui/wizard/page.py) is missing"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not Path(_harness().CHROMIUM_PATH).exists():
+        return "Debian's chromium is not installed"
+    return None
+
+
+_REUSED: dict[str, Any] = {}
+
+
+def _visit(
+    browser: Any, url: str, steps: list[tuple[str, str | None]], reuse: bool = False
+) -> list[float]:
+    """Seconds from navigation to each step's selector being visible (clicking the
+    selector of a step with an action first): in a fresh context (a first visit), or with
+    ``reuse`` in one kept per URL (a return visit: the browser has the static files)."""
+    page = _REUSED.get(url) if reuse else None
+    if page is None:
+        page = _harness().new_page(browser)
+        if reuse:
+            _REUSED[url] = page
+    try:
+        marks: list[float] = []
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        for selector, click in steps:
+            if click is not None:
+                page.locator(click).first.click()
+            page.locator(selector).first.wait_for(state="visible", timeout=30_000)
+            marks.append(time.perf_counter() - start)
+        return marks
+    finally:
+        if not reuse:
+            page.context.close()
+
+
+def run(quick: bool) -> list[Row]:
+    """Start page, first question, and the bare floor."""
+    why = available()
+    if why:
+        return [skipped(SECTION, "time to first question", why)]
+    h = _harness()
+    _REUSED.clear()
+    samples = 5 if quick else 11
+    steps = [(START, None), (FIRST_QUESTION, START)]
+    start_page: list[float] = []
+    first: list[float] = []
+    floor: list[float] = []
+    cached: list[float] = []
+    cached_floor: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
+        (Path(tmp) / "bare.py").write_text(BARE_APP, encoding="utf-8")
+        with (
+            h.running_app() as app,
+            h.running_app(app_file="bare.py", cwd=Path(tmp)) as bare,
+            h.chromium() as browser,
+        ):
+            for _ in range(2):  # warm both servers and the browser
+                _visit(browser, app.url, steps)
+                _visit(browser, bare.url, [(BARE_WIDGET, None)])
+            for _ in range(samples):
+                marks = _visit(browser, app.url, steps)
+                start_page.append(marks[0])
+                first.append(marks[1])
+                floor.append(_visit(browser, bare.url, [(BARE_WIDGET, None)])[0])
+                again = _visit(browser, app.url, steps, reuse=True)
+                cached.append(again[1])
+                cached_floor.append(_visit(browser, bare.url, [(BARE_WIDGET, None)], reuse=True)[0])
+    return [
+        Row(
+            SECTION,
+            "open the app → start page with Start button",
+            "s",
+            median(start_page),
+            p95(start_page),
+            floor=median(floor),
+            floor_name="bare script, one input",
+        ),
+        Row(
+            SECTION,
+            "open the app → press Start → first question shown",
+            "s",
+            median(first),
+            p95(first),
+            floor=median(floor),
+            floor_name="bare script, one input",
+            budget=f"≤ {BUDGET_S:g} s",
+            passed=median(first) <= BUDGET_S,
+            note="fresh browser context per visit (a first-time visitor), warm server, "
+            "Start pressed as soon as it shows; wall time",
+        ),
+        Row(
+            SECTION,
+            "same, return visit (static files cached by the browser)",
+            "s",
+            median(cached),
+            p95(cached),
+            floor=median(cached_floor),
+            floor_name="bare script, one input, cached",
+        ),
+    ]
