@@ -16,6 +16,7 @@ from deploy.nginx.render import (
     BALANCE_MODES,
     CSP,
     STREAMLIT_INLINE_SCRIPT_HASH,
+    WIZARD_SCROLL_SCRIPT_HASH,
     RenderError,
     main,
     nginx_command,
@@ -34,6 +35,11 @@ def site(**kwargs: object) -> str:
     return render_site(**args)  # type: ignore[arg-type]
 
 
+def sha256_source(script: str) -> str:
+    """A CSP hash source for the text of an inline script."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
 def nginx_binary() -> str:
     """nginx on PATH or Debian's /usr/sbin/nginx; skips when neither exists."""
     found = shutil.which("nginx") or (
@@ -48,10 +54,27 @@ def test_inline_script_hash_matches_installed_streamlit() -> None:
     """The CSP's script hash is that of the one inline script in Streamlit's index.html."""
     html = STREAMLIT_INDEX.read_text(encoding="utf-8")
     inline = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
-    hashes = [
-        "sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in inline
+    assert [sha256_source(s) for s in inline] == [STREAMLIT_INLINE_SCRIPT_HASH]
+
+
+def test_wizard_script_hash_matches_the_page() -> None:
+    """The CSP's second script hash is that of the wizard's scroll-and-focus script."""
+    from ui.wizard.page import SCROLL_SCRIPT
+
+    match = re.fullmatch(r"<script>(.*)</script>", SCROLL_SCRIPT, flags=re.DOTALL)
+    assert match is not None
+    assert sha256_source(match.group(1)) == WIZARD_SCROLL_SCRIPT_HASH
+
+
+def test_csp_allows_scripts_only_by_hash() -> None:
+    """script-src: the app's own files and the two known inline scripts, nothing else."""
+    script_src = next(d for d in CSP.split("; ") if d.startswith("script-src "))
+    assert script_src.split()[1:] == [
+        "'self'",
+        f"'{STREAMLIT_INLINE_SCRIPT_HASH}'",
+        f"'{WIZARD_SCROLL_SCRIPT_HASH}'",
+        "'wasm-unsafe-eval'",
     ]
-    assert hashes == [STREAMLIT_INLINE_SCRIPT_HASH]
 
 
 def test_csp_header_is_rendered_verbatim() -> None:

@@ -214,20 +214,27 @@ def running_proxy(
 
 
 @contextlib.contextmanager
-def running_replicas(count: int, log_dir: Path | None = None) -> Iterator[list[AppServer]]:
-    """``count`` app servers sharing one random cookie secret (as replicas must)."""
+def running_replicas(
+    count: int, log_dir: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[list[AppServer]]:
+    """``count`` app servers sharing one random cookie secret (as replicas must).
+
+    ``env`` adds environment variables (e.g. SCREENING_SETTINGS) for the servers only.
+    """
     servers: list[AppServer] = []
-    env_before = os.environ.get(COOKIE_SECRET_ENV)
-    os.environ[COOKIE_SECRET_ENV] = secrets.token_hex(32)  # read by each server at start
+    extra = {COOKIE_SECRET_ENV: secrets.token_hex(32), **(env or {})}
+    before = {name: os.environ.get(name) for name in extra}
+    os.environ.update(extra)  # start_app passes this process's environment on
     try:
         try:
             for _ in range(count):
                 servers.append(start_app(log_dir=log_dir))
         finally:
-            if env_before is None:
-                os.environ.pop(COOKIE_SECRET_ENV, None)
-            else:
-                os.environ[COOKIE_SECRET_ENV] = env_before
+            for name, value in before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         yield servers
     finally:
         for server in servers:

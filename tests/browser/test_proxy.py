@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from deploy.nginx.render import CSP
+from screening.rules import OUTCOMES
+from tests.conftest import vignette
 from tests.staff_data import record_bytes
 
 from .harness import AppServer, new_page, open_app, wait_idle
@@ -33,6 +36,7 @@ from .proxy import (
     self_signed_certificate,
     unverified_tls,
 )
+from .wizard_flow import complete, keyed
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -45,6 +49,10 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
 }
 ROUTE_COOKIE = re.compile(r"^screening_route=([0-9a-f]{32}); Path=/; HttpOnly; SameSite=Lax$")
+CLINIC = "Harbour Mental Health"
+CLINIC_SETTINGS = f'clinic_name = "{CLINIC}"\nphone = "+44 161 496 0000"\nregion = "uk"\n'
+UK_CRISIS_LINE = "In crisis? Call Samaritans 116 123"
+PDF_BUTTON = "wiz:download:screening-summary.pdf"
 UPLOAD_VIGNETTES = ("typical-trd", "one-trial", "item9-passive", "mild-symptoms")
 CSP_WATCH = """
 window.__cspViolations = [];
@@ -59,12 +67,19 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AppServer]]:
-    """Two app replicas sharing a cookie secret (skips without nginx; CI fails instead)."""
+    """Two app replicas sharing a cookie secret and a clinic's settings file (UK region).
+
+    Skips without nginx (under CI=true a skipped browser test fails instead).
+    """
     try:
         find_nginx()
     except ProxyUnavailable as exc:
         pytest.skip(str(exc))
-    with running_replicas(2, log_dir=tmp_path_factory.mktemp("replica-logs")) as servers:
+    folder = tmp_path_factory.mktemp("replicas")
+    settings = folder / "clinic.toml"
+    settings.write_text(CLINIC_SETTINGS, encoding="utf-8")
+    env = {"SCREENING_SETTINGS": str(settings)}
+    with running_replicas(2, log_dir=folder, env=env) as servers:
         yield servers
 
 
@@ -365,3 +380,29 @@ def test_uploads_fail_without_stickiness(round_robin: Proxy, proxied_page: Page)
     assert all(p.upstream != replica for p in refused)
     assert all(p.upstream == replica for p in puts if p.status == 204)
     assert sorted(statuses) == sorted(p.status for p in puts)
+
+
+def test_patient_journey_through_the_proxy(sticky: Proxy, proxied_page: Page) -> None:
+    """A whole questionnaire, then the PDF: one replica served it all, with the clinic's
+    name and UK crisis numbers, and the CSP blocked nothing of the app's."""
+    since = sticky.log_offset()
+    page = proxied_page
+    open_app(page, sticky.url)
+    complete(page, vignette("typical-trd"))
+    expect(page.get_by_role("heading", name=OUTCOMES["discuss_ketamine"].title)).to_be_visible()
+    expect(page.get_by_text(re.compile(f"Bring it to {CLINIC}"))).to_be_visible()
+    expect(page.get_by_text(UK_CRISIS_LINE)).to_be_visible()
+    # The wizard's scroll-and-focus script ran (the CSP allows it by hash): focus is on h1.
+    page.wait_for_function("() => document.activeElement?.tagName === 'H1'", timeout=5000)
+    with page.expect_download() as info:
+        keyed(page, PDF_BUTTON).locator("button").click()
+    download = info.value
+    assert download.failure() is None
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(download.path()).pages
+    )
+    assert CLINIC in text and "116 123" in text and "988" not in text
+    assert own_origin_violations(page, sticky.url) == []
+    replica = session_replica(sticky, page, since)
+    media = wait_for_log(sticky, since, "GET", "/media/")
+    assert media and all((m.status, m.upstream) == (200, replica) for m in media)

@@ -19,16 +19,18 @@ PLAIN_ERROR = (
     "Sorry, something went wrong on this page. Your answers are still in this session. "
     "Try again, or go back to the start page."
 )
+# The text is constant: the CSP of deploy/nginx allows exactly this script, by its sha256
+# (tests/test_deploy_nginx.py checks the hash). A new marker before it makes Streamlit
+# render it, and so run it, again on every change of view.
 SCROLL_SCRIPT = """<script>
-/* view {n} */
-setTimeout(function () {{
+setTimeout(function () {
   var doc = window.parent ? window.parent.document : document;
   var main = doc.querySelector('[data-testid="stMain"]');
-  if (main) {{ main.scrollTo(0, 0); }}
+  if (main) { main.scrollTo(0, 0); }
   window.scrollTo(0, 0);
   var heading = doc.querySelector('[data-testid="stMain"] h1');
-  if (heading) {{ heading.setAttribute("tabindex", "-1"); heading.focus({{preventScroll: true}}); }}
-}}, 60);
+  if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({preventScroll: true}); }
+}, 60);
 </script>"""
 
 
@@ -71,7 +73,8 @@ def _view() -> None:
     if state.pop(S.SCROLL, False):
         counter = int(state.get("wiz:scrolls", 0)) + 1
         state["wiz:scrolls"] = counter
-        st.html(SCROLL_SCRIPT.format(n=counter), unsafe_allow_javascript=True)
+        marker = f'<span hidden data-view="{counter}"></span>'
+        st.html(marker + SCROLL_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _safe_home_button() -> None:
