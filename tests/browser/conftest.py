@@ -7,12 +7,20 @@
 Every test in this folder is marked ``browser``. Without Debian's Chromium the tests skip,
 except under ``CI=true``, where a missing or broken browser, and any skipped browser test,
 fails the run.
+
+For the privacy checks, every page made by these fixtures (``page``, ``open_page``) is
+recorded in the session's ``journal``: the URLs it requested, the files the tests saved on
+purpose, and the questions a ``sentinel`` string was typed into. The tests of
+``test_privacy.py`` run last, after every journey.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+import secrets
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +40,40 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
 HERE = Path(__file__).resolve().parent
+LAST_MODULES = ("test_privacy.py",)  # run after every other browser test
+
+
+@dataclass
+class Journal:
+    """What the browser tests of this session did, for the privacy checks.
+
+    ``requests``: one list of URLs per page made by the fixtures. ``saved``: folders holding
+    files the tests wrote on purpose (downloads). ``typed``: ids of the questions the
+    sentinel was typed into. ``timings``: figures printed at the end, never asserted.
+    """
+
+    started: float = field(default_factory=time.time)
+    requests: list[list[str]] = field(default_factory=list)
+    saved: list[Path] = field(default_factory=list)
+    typed: set[str] = field(default_factory=set)
+    timings: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def urls(self) -> list[str]:
+        """Every URL requested by every recorded page, in order per page."""
+        return [url for seen in self.requests for url in seen]
+
+    def track(self, page: Page) -> Page:
+        """Record the requests of ``page`` (made by ``harness.new_page``)."""
+        self.requests.append(page.requests_seen)  # type: ignore[attr-defined]
+        return page
+
+    def time(self, name: str, seconds: float) -> None:
+        """Note a duration for the summary printed at the end of the run."""
+        self.timings.setdefault(name, []).append(seconds)
+
+
+_JOURNAL = Journal()
 
 
 def in_ci() -> bool:
@@ -47,10 +89,23 @@ def skip_or_fail(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under tests/browser as ``browser``."""
+    """Mark every test under tests/browser as ``browser``; the privacy checks go last."""
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+    last = [item for item in items if Path(item.path).name in LAST_MODULES]
+    if last:
+        items[:] = [item for item in items if item not in last] + last
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the browser timings noted this session (information only, never asserted)."""
+    if not _JOURNAL.timings:
+        return
+    terminalreporter.section("browser timings (not asserted)")
+    for name, values in _JOURNAL.timings.items():
+        shown = ", ".join(f"{v:.2f}" for v in values)
+        terminalreporter.write_line(f"{name}: {shown} s")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -128,10 +183,50 @@ def viewport() -> dict[str, int]:
     return dict(DEFAULT_VIEWPORT)
 
 
+@pytest.fixture(scope="session")
+def journal() -> Journal:
+    """The session's record of requests, saved files and typed sentinels (privacy checks)."""
+    return _JOURNAL
+
+
+@pytest.fixture(scope="session")
+def sentinel() -> str:
+    """A string nobody else writes: typed into free-text answers, then searched for."""
+    return f"sntl{secrets.token_hex(8)}"
+
+
+@pytest.fixture(scope="session")
+def downloads(tmp_path_factory: pytest.TempPathFactory, journal: Journal) -> Path:
+    """The folder for files the tests download on purpose (left out of the disk search)."""
+    folder = tmp_path_factory.mktemp("downloads")
+    journal.saved.append(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def open_page(browser: Browser, journal: Journal) -> Iterator[Callable[..., Page]]:
+    """``open_page(viewport=None)``: a recorded page in a fresh context, for wider fixtures.
+
+    Every page it made is closed at the end of the session (close it earlier with
+    ``page.context.close()``).
+    """
+    made: list[Page] = []
+
+    def make(viewport: dict[str, int] | None = None) -> Page:
+        fresh = journal.track(new_page(browser, viewport))
+        made.append(fresh)
+        return fresh
+
+    yield make
+    for old in made:
+        if not old.is_closed():
+            old.context.close()
+
+
 @pytest.fixture
-def page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+def page(browser: Browser, viewport: dict[str, int], journal: Journal) -> Iterator[Page]:
     """A page in a fresh browser context; ``page.requests_seen`` lists the URLs it requested."""
-    fresh = new_page(browser, viewport)
+    fresh = journal.track(new_page(browser, viewport))
     try:
         yield fresh
     finally:
