@@ -12,18 +12,11 @@ from ui.settings import require_settings, show_clinic_header
 st.set_page_config(page_title="Ketamine pre-screening")
 settings = require_settings()  # a broken settings file stops here with a plain message
 
-page = st.navigation(
-    [
-        st.Page(
-            "ui/self_screening.py",
-            title="Self-screening",
-            default=True,
-        ),
-        st.Page("ui/staff.py", title="Staff review"),
-        st.Page("ui/about.py", title="About"),
-    ],
-    position="top",
-)
+pages = [st.Page("ui/self_screening.py", title="Self-screening", default=True)]
+if settings.staff_review:  # a patient-facing deployment may hide it (settings.example.toml)
+    pages.append(st.Page("ui/staff.py", title="Staff review"))
+pages.append(st.Page("ui/about.py", title="About"))
+page = st.navigation(pages, position="top")
 # The layout is chosen once per run, here: a page setting its own layout races with this.
 st.set_page_config(layout="wide" if page.url_path == "staff" else "centered")
 try:

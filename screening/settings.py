@@ -158,6 +158,7 @@ class ClinicSettings(BaseModel):
     address: Address = None
     region: Region = DEFAULT_REGION
     logo: Logo = None
+    staff_review: bool = True
 
     @field_validator("logo", mode="after")
     @classmethod

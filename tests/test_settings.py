@@ -130,7 +130,7 @@ def test_unknown_key(tmp_path: Path) -> None:
     """A misspelt key is refused and the known keys are listed."""
     assert problems(tmp_path, 'clinic_nmae = "X"') == (
         " › clinic_nmae: is not a known setting; remove it or check the spelling "
-        "(known: clinic_name, phone, email, website, address, region, logo)",
+        "(known: clinic_name, phone, email, website, address, region, logo, staff_review)",
     )
 
 

@@ -279,3 +279,19 @@ def test_results_page_says_where_to_bring_the_summary(
         '<p class="clinic-line">Bring it to <strong>Harbour Clinic</strong> · '
         '<a href="tel:+15550100100">+1 555 010 0100</a></p>'
     ]
+
+
+def test_staff_page_can_be_hidden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With staff_review = false the staff page is not registered at all."""
+    at = run_app(monkeypatch, write(tmp_path, "staff_review = false\n"))
+    assert not at.exception
+    with pytest.raises(ValueError, match=r"Known pages: \[.*self_screening.py', '.*about.py'\]"):
+        at.switch_page("ui/staff.py")
+
+
+def test_staff_page_is_shown_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """By default the staff page is part of the app."""
+    at = run_app(monkeypatch, write(tmp_path, 'clinic_name = "Harbour Clinic"\n'))
+    at.switch_page("ui/staff.py").run()
+    assert not at.exception
+    assert at.get("file_uploader")
