@@ -33,6 +33,7 @@ from tests.browser.harness import (  # noqa: E402
     new_page,
     open_app,
     running_app,
+    settle,
     wait_idle,
 )
 
@@ -146,6 +147,34 @@ SHOTS += [
     Shot("about", "About, with the rules table from the catalogue", _about),
 ]
 
+
+def _wizard_step(vignette_id: str, section: str) -> Callable[[Page], None]:
+    """Self-screening: one step, resumed from a progress file, its answers filled in."""
+    from tests.browser.journeys import steps_for
+    from tests.conftest import vignette
+
+    steps = steps_for(vignette(vignette_id))
+    return _wizard_resume(vignette_id, section, f"Step {steps.index(section) + 1} of")
+
+
+# Every other step of the questionnaire (PHQ-9 and the trials are shown above).
+SHOTS += [
+    Shot(
+        f"wizard-step-{section}",
+        f"Self-screening: the step {section!r}, answered",
+        _wizard_step(vignette_id, section),
+    )
+    for vignette_id, section in (
+        ("typical-trd", "about"),
+        ("item9-passive", "safety"),
+        ("typical-trd", "history"),
+        ("typical-trd", "medical"),
+        ("typical-trd", "substances"),
+        ("typical-trd", "medicines"),
+        ("typical-trd", "practical"),
+    )
+]
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"
@@ -166,11 +195,11 @@ def capture(browser: Browser, url: str, shot: Shot, width: int, out_dir: Path) -
     try:
         open_app(page, url)
         shot.drive(page)
-        wait_idle(page)
+        settle(page)
         bottom = _content_bottom(page)
         if bottom > VIEWPORT_HEIGHT:  # longer than the viewport: grow it so nothing scrolls
             page.set_viewport_size({"width": width, "height": bottom})
-            wait_idle(page)
+            settle(page)
             bottom = _content_bottom(page)
         path = out_dir / f"{shot.name}-{width}.png"
         page.screenshot(

@@ -257,6 +257,21 @@ def wait_idle(
     page.wait_for_selector(IDLE_SELECTOR, state="attached", timeout=timeout)
 
 
+AT_REST_SCRIPT = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')
+    && document.getAnimations().every(a => a.playState !== 'running')"""
+
+
+def settle(page: Page, timeout: float = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the page is at rest: the script idle, nothing greyed out as stale, no
+    placeholder left where a widget is still loading, and no animation running.
+
+    Streamlit fades the elements of a running script and draws skeletons while a widget's
+    code loads; colour checks (axe) and screenshots need the page as a person sees it.
+    """
+    wait_idle(page, timeout=timeout)
+    page.wait_for_function(AT_REST_SCRIPT, timeout=timeout)
+
+
 def open_app(page: Page, url: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
     """Go to ``url`` and wait until Streamlit has rendered and finished the first run."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)

@@ -8,6 +8,7 @@ Shared by the browser tests and ``scripts/screenshots.py``; nothing here imports
     complete(page, answers)              # from step 1 to the review, step by step
     to_results(page)                     # "See my summary"
     save_download(page, button, folder)  # click a download button, save the file
+    settle(page)                         # the page at rest (harness.settle)
 
 Widgets are found by the keys the wizard gives them (ui/wizard/state.py): Streamlit puts
 ``st-key-<key>`` on each element, with every character outside ``[A-Za-z0-9_-]`` turned
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from screening.answers import is_enabled, prune, section_enabled
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
 
-from .harness import wait_idle
+from .harness import settle, wait_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -164,19 +165,6 @@ def to_results(page: Page) -> None:
     """From the review, "See my summary"."""
     keyed(page, "wiz:results").get_by_role("button").click()
     _expect_heading(page, RESULTS_TITLE)
-
-
-def settle(page: Page) -> None:
-    """Wait until the script is idle, nothing is greyed out as stale and no animation runs.
-
-    Streamlit fades the elements of a running script; checks of colour (axe) and
-    screenshots need the page at rest.
-    """
-    wait_idle(page)
-    page.wait_for_function(
-        """() => !document.querySelector('[data-stale="true"]')
-              && document.getAnimations().every(a => a.playState !== 'running')"""
-    )
 
 
 def scroll_to_top(page: Page) -> None:
