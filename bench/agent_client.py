@@ -57,6 +57,7 @@ class Respondent:
         think_s: tuple[float, float] = (0.0, 0.0),
         seed: int = 0,
         qn: Questionnaire | None = None,
+        batch: bool = False,
     ) -> None:
         parts = urlsplit(url)
         if parts.hostname not in LOOPBACK:
@@ -65,6 +66,7 @@ class Respondent:
         self.port = parts.port or 80
         self.answers = answers
         self.think_s = think_s
+        self.batch = batch  # every answer shown on the page in one request (as a form would)
         self.rng = random.Random(seed)
         self.qn = qn or load_questionnaire()
         self.conn: http.client.HTTPConnection | None = None
@@ -169,13 +171,18 @@ class Respondent:
             if parts[0] == "t" and len(parts) == 3 and int(parts[1]) not in rows:
                 rows.append(int(parts[1]))
         trial_index = {row: i for i, row in enumerate(rows)}
+        changes: dict[str, Any] = {}
         for n in nodes:
             key = n["key"]
             if key not in actions:
                 continue
             want = self._desired(key, n, trial_index)
             if want is not UNSET and n.get("value") != want:
-                return {"widget_state": {key: want}}
+                changes[key] = want
+                if not self.batch:
+                    break
+        if changes:
+            return {"widget_state": changes}
         wanted_trials = len(self.answers.get("ad_trials") or [])
         if "wiz:add_trial" in actions and len(rows) < wanted_trials:
             return {"trigger": {"key": "wiz:add_trial"}}

@@ -83,6 +83,7 @@ def _run_clients(
     think_s: tuple[float, float],
     answers: dict[str, Any],
     on_all_done: Callable[[], None] | None = None,
+    batch: bool = False,
 ) -> tuple[Stats, float]:
     """``count`` respondents in threads, each completing ``screenings`` questionnaires."""
     stats = [Stats() for _ in range(count)]
@@ -90,7 +91,7 @@ def _run_clients(
     stop_at = time.monotonic() + ROUND_DEADLINE_S
 
     def work(i: int) -> None:
-        person = Respondent(url, answers, think_s=think_s, seed=i)
+        person = Respondent(url, answers, think_s=think_s, seed=i, batch=batch)
         try:
             for _ in range(screenings):
                 if time.monotonic() > stop_at:
@@ -194,6 +195,20 @@ def _measure(app: Any, answers: dict[str, Any], quick: bool) -> list[Row]:
             higher_is_better=True,
         )
     )
+    batched, batch_elapsed = _run_clients(url, clients, 1, (0.0, 0.0), answers, batch=True)
+    batch_rate = batched.completed / batch_elapsed if batch_elapsed else 0.0
+    rows.append(
+        Row(
+            SECTION,
+            "same, if each page's answers went in one rerun (as with a form per step)",
+            "/s",
+            batch_rate,
+            None,
+            note=f"{len(batched.latencies) / max(1, batched.completed):.0f} requests per "
+            "screening instead of one per click: what fewer reruns would buy",
+            higher_is_better=True,
+        )
+    )
     rows.append(
         Row(
             SECTION,
@@ -237,7 +252,7 @@ def _measure(app: Any, answers: dict[str, Any], quick: bool) -> list[Row]:
             median(latencies) * 1000,
             p95_ms,
             budget=f"p95 ≤ {BUDGET_P95_MS:.0f} ms",
-            passed=p95_ms <= BUDGET_P95_MS and failed == 0 and sessions >= 50,
+            passed=None if quick else p95_ms <= BUDGET_P95_MS and failed == 0,
             note=f"{rounds} round(s) of {sessions} respondents pausing {think[0]}–{think[1]} s "
             f"between clicks; {completed} completed, {failed} failed"
             + ("; quick run: fewer sessions, budget judged in the full run" if quick else ""),

@@ -79,8 +79,8 @@ class Growth:
 
     @property
     def verdict(self) -> str:
-        """flat, linear, sub- or super-linear, from the costs at the sizes."""
-        return describe_growth(self.sizes, self.costs)
+        """flat, linear (per unit, on a fixed part), or faster than linear, in words."""
+        return describe_growth(self.sizes, self.costs, self.unit, self.size_name)
 
 
 def skipped(section: str, name: str, why: str, budget: str = "") -> Row:
@@ -186,27 +186,41 @@ def loglog_slope(sizes: Sequence[float], costs: Sequence[float]) -> float:
     return math.log(costs[last] / costs[first]) / math.log(sizes[last] / sizes[first])
 
 
-def describe_growth(sizes: Sequence[float], costs: Sequence[float]) -> str:
-    """In words: flat, linear with a fixed part, linear, or faster than linear.
+def describe_growth(
+    sizes: Sequence[float], costs: Sequence[float], unit: str = "", size_name: str = "unit"
+) -> str:
+    """In words: flat, linear (cost per unit of size on a fixed part), or faster than linear.
 
-    Flat: the cost at the largest size is within 15 % of the smallest. Otherwise the
-    exponent of cost ∝ size^k decides: k ≤ 1.15 grows at most linearly, above that faster.
+    Flat: the cost at the largest size is within 15 % of the cost at the smallest. Otherwise
+    the exponent k of cost ∝ size^k between the two ends decides: above 1.15 it grows faster
+    than linear; else it is linear, described by a least-squares line.
     """
     if len(sizes) < 2 or not all(c > 0 for c in costs):
         return "not measured"
-    if costs[-1] <= costs[0] * 1.15:
-        return "flat"
+    change = costs[-1] / costs[0] - 1
+    span = f"{sizes[0]:,.0f} → {sizes[-1]:,.0f}"
+    if change <= 0.15:
+        return f"flat ({change:+.0%} over {span})"
     k = loglog_slope(sizes, costs)
-    a, b = fit_line(sizes, costs)
     if k > 1.15:
-        return f"faster than linear (cost ∝ size^{k:.2f})"
-    if k < 0.85 and a > 0:
-        share = a / costs[0]
-        return (
-            f"linear with a large fixed part ({b:.3g} per unit on {a:.3g} fixed; "
-            f"~{share:.0%} fixed at the smallest size)"
-        )
-    return f"linear (cost ∝ size^{k:.2f}; {b:.3g} per unit)"
+        return f"faster than linear (cost ∝ size^{k:.2f} over {span})"
+    a, b = fit_line(sizes, costs)
+    what = size_name.split(" ")[0].rstrip("s") or "unit"
+    per = f"linear: {fmt_scaled(b, unit)} per {what}"
+    if a > 0.1 * costs[-1]:
+        return f"{per} on a fixed {fmt_scaled(a, unit)} ({change:+.0%} over {span})"
+    return f"{per} (cost ∝ size^{k:.2f} over {span})"
+
+
+_SMALLER = {"s": ("ms", 1e3), "ms": ("µs", 1e3)}
+
+
+def fmt_scaled(value: float, unit: str) -> str:
+    """A time in a unit where it is at least 1 (s → ms → µs)."""
+    while unit in _SMALLER and 0 < abs(value) < 1:
+        unit, factor = _SMALLER[unit]
+        value *= factor
+    return fmt(value, unit)
 
 
 # --------------------------------------------------------------------------- formatting
