@@ -43,11 +43,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Shot:
-    """One screenshot: a file name stem, what it shows, and how to get there from the start."""
+    """One screenshot: a file name stem, what it shows, and how to get there from the start.
+
+    With ``first_screen`` the picture is what a person sees first at that width, without
+    scrolling (FIRST_SCREEN gives the window height), instead of the whole page.
+    """
 
     name: str
     description: str
     drive: Callable[[Page], None]
+    first_screen: bool = False
 
 
 def _start(page: Page) -> None:
@@ -157,6 +162,19 @@ def _wizard_step(vignette_id: str, section: str) -> Callable[[Page], None]:
     return _wizard_resume(vignette_id, section, f"Step {steps.index(section) + 1} of")
 
 
+def _wizard_summary(vignette_id: str) -> Callable[[Page], None]:
+    """Self-screening: the summary of a vignette, from its completed record file."""
+
+    def drive(page: Page) -> None:
+        from tests.browser.journeys import scroll_to_top, to_results
+
+        _wizard_resume(vignette_id, None, "Check your answers")(page)
+        to_results(page)
+        scroll_to_top(page)
+
+    return drive
+
+
 # Every other step of the questionnaire (PHQ-9 and the trials are shown above).
 SHOTS += [
     Shot(
@@ -175,8 +193,32 @@ SHOTS += [
     )
 ]
 
+# The first screenful of the main pages, for the README.
+SHOTS += [
+    Shot("first-screen-start", "First screen: the start page", _start, first_screen=True),
+    Shot(
+        "first-screen-crisis",
+        "First screen: PHQ-9 with item 9 above zero, the crisis panel on top",
+        _wizard_resume("item9-passive", "phq9", "Step 2 of 10"),
+        first_screen=True,
+    ),
+    Shot(
+        "first-screen-results",
+        "First screen: the summary with its outcome",
+        _wizard_summary("typical-trd"),
+        first_screen=True,
+    ),
+    Shot(
+        "first-screen-staff",
+        "First screen: staff review after a mixed upload",
+        _staff_upload,
+        first_screen=True,
+    ),
+]
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
+FIRST_SCREEN = {1280: 800, 360: 740}  # window height of a laptop and of a small phone
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"
 CONTENT_SELECTOR = '[data-testid="stMainBlockContainer"]'
 
@@ -190,13 +232,15 @@ def _content_bottom(page: Page) -> int:
 
 
 def capture(browser: Browser, url: str, shot: Shot, width: int, out_dir: Path) -> Path:
-    """Drive a fresh page to ``shot`` at ``width`` and save it, cropped to the content height."""
-    page = new_page(browser, {"width": width, "height": VIEWPORT_HEIGHT})
+    """Drive a fresh page to ``shot`` at ``width`` and save it, cropped to the content height
+    (or, for a ``first_screen`` shot, the window as it first shows)."""
+    height = FIRST_SCREEN[width] if shot.first_screen else VIEWPORT_HEIGHT
+    page = new_page(browser, {"width": width, "height": height})
     try:
         open_app(page, url)
         shot.drive(page)
         settle(page)
-        bottom = _content_bottom(page)
+        bottom = height if shot.first_screen else _content_bottom(page)
         if bottom > VIEWPORT_HEIGHT:  # longer than the viewport: grow it so nothing scrolls
             page.set_viewport_size({"width": width, "height": bottom})
             settle(page)
