@@ -2,13 +2,14 @@
 
 Shared by the browser tests and ``scripts/screenshots.py``; nothing here imports pytest.
 
-    start(page)                          # the Start button, to step 1
-    answer_step(page, answers)           # every question of the step on screen
-    next_step(page, answers)             # Next, and wait for the step the answers lead to
+    start(page, answers)                 # the Start button, to step 1
+    answer_step(page, answers, "phq9")   # every question of that step the answers enable
+    next_step(page, answers, "phq9")     # Next, and wait for the step the answers lead to
     complete(page, answers)              # from step 1 to the review, step by step
     to_results(page)                     # "See my summary"
     save_download(page, button, folder)  # click a download button, save the file
     settle(page)                         # the page at rest (harness.settle)
+    story("crisis", sentinel)            # the answers of one journey of the tests
 
 Widgets are found by the keys the wizard gives them (ui/wizard/state.py): Streamlit puts
 ``st-key-<key>`` on each element, with every character outside ``[A-Za-z0-9_-]`` turned
