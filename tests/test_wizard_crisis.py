@@ -50,6 +50,23 @@ def test_panel_appears_as_soon_as_item9_is_positive() -> None:
     assert crisis_first(at)
 
 
+def test_support_also_shows_right_under_item9() -> None:
+    """A compact support notice with a call link sits right under item 9 when it is positive."""
+    at = on_phq9(vignette("typical-trd"))
+    at.radio(key="q:phq9_9").set_value(1)
+    run(at)
+    inline = at.get("flex_container")
+    notice = [c for c in inline if getattr(c, "key", None) == crisis_panel.INLINE_KEY]
+    assert notice and "tel:" in " ".join(m.value for m in notice[0].markdown)
+
+
+def test_no_support_notice_under_item9_at_zero() -> None:
+    """Item 9 at "Not at all" shows no notice under it."""
+    at = on_phq9(vignette("typical-trd"))
+    fill_step(at, vignette("typical-trd"))
+    assert crisis_panel.INLINE_TITLE not in markdown_text(at)
+
+
 def test_panel_is_above_the_step_heading() -> None:
     """The panel is the first thing on the page, above the step's heading."""
     at = on_phq9(vignette("typical-trd"))

@@ -80,3 +80,40 @@ def render(slot: Any) -> None:
         st.header(TITLE, anchor=False)
         st.markdown(md_escape(INTRO))
         st.markdown(body)
+
+
+INLINE_KEY = "crisis-inline"
+INLINE_TITLE = "Support is available now"
+
+
+def inline_markdown() -> str:
+    """One short line of the region's crisis links, for right under PHQ-9 item 9.
+
+    Raises when the resources file cannot be read (the caller falls back).
+    """
+    region = crisis_region()
+    links = []
+    for r in region.resources:
+        if r.tel_link():
+            links.append(f"[Call {md_escape(r.number)}]({r.tel_link()})")
+        if r.sms_link():
+            word = f" {md_escape(r.sms_body)} to" if r.sms_body else ""
+            links.append(f"[Text{word} {md_escape(r.number)}]({r.sms_link()})")
+    return " · ".join(links)
+
+
+def render_inline() -> None:
+    """A compact copy of the panel where item 9 is answered, so a person scrolled down
+    on a phone sees support at once; the full panel is at the top of the page."""
+    try:
+        links = inline_markdown()
+    except Exception:
+        links = md_escape(FALLBACK)
+    with st.container(border=True, key=INLINE_KEY):
+        st.markdown(f"**{INLINE_TITLE}.** {links}")
+        st.markdown(
+            md_escape(
+                "Free and confidential, day and night. More ways to get support are at the "
+                "top of this page."
+            )
+        )

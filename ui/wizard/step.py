@@ -48,6 +48,8 @@ def render(raw: dict[str, Any]) -> None:
             render_trials(q, problems)
         else:
             render_question(q, problems)
+        if q.id == "phq9_9":
+            _support_under_item9(state)
 
     if section.attribution:
         st.caption(md_escape(section.attribution))
@@ -70,6 +72,14 @@ def render(raw: dict[str, Any]) -> None:
         )
 
     _save_or_clear(raw, section.id)
+
+
+def _support_under_item9(state: Any) -> None:
+    """Right under item 9, as soon as it is above "Not at all": support, where the eyes are."""
+    from ui.wizard import crisis_panel
+
+    if crisis_panel.should_show(state):
+        crisis_panel.render_inline()
 
 
 def _save_or_clear(raw: dict[str, Any], step: str) -> None:
