@@ -281,3 +281,20 @@ def test_staff_page_names_every_refused_file(staff_batch: AppTest) -> None:
     listed = {str(n).split(" row ", 1)[0] for n in _frame(staff_batch, "Problem")["File"]}
     refused = {c.name for c in CASES} | {c.name for c in CSV_CASES if c.problems}
     assert refused - listed == set()
+
+
+def _doc_row(doc: str, name: str) -> str:
+    """The line of a table in the doc whose first cell is that file name ('' if none)."""
+    return next((ln for ln in doc.splitlines() if ln.startswith(f"| `{name}` |")), "")
+
+
+def test_security_doc_lists_every_corpus_file_with_its_codes() -> None:
+    """docs/security.md has a row for every case, ending with the codes the tests check."""
+    doc = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    wrong = [
+        c.name
+        for c in CASES
+        if not _doc_row(doc, c.name).endswith(f"| `{c.record}` | `{c.review}` |")
+    ]
+    wrong += [c.name for c in CSV_CASES if not _doc_row(doc, c.name)]
+    assert wrong == []
