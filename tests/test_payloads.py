@@ -39,6 +39,7 @@ PAYLOADS: dict[str, str] = {
     "bidi": "\u202egnp.exe\u202c שלום مرحبا",
     "zero-width": "A\u200bB\u200cC\u200dD\ufeffE\u2060F",
     "long-word": "W" * 1000,
+    "bare-urls": "https://tracker.example/a www.tracker.example/b me@tracker.example",
 }
 # Fragments of the payloads (never in the product's own text) that must never reach a
 # markdown element, a label or HTML unescaped, not even as part of a cut payload.
@@ -127,11 +128,22 @@ def shown_literally(at: AppTest, text: str) -> bool:
     return any(text in p for p in plain) or any(escaped in m for m in markdown)
 
 
+# What GitHub-flavoured markdown turns into a link by itself, even in escaped text: the
+# renderer resolves the escapes first, then looks for bare URLs, www. names and e-mails.
+AUTOLINK = re.compile(r"(?i)(https?://[-.\w]|www\.[-\w]|[-.\w+]@[-\w]+\.[-\w])")
+
+
 def raw_in_markdown(at: AppTest, text: str) -> list[str]:
-    """Markdown strings holding the raw text (or a dangerous fragment of the payloads)."""
+    """Markdown strings holding the raw text, a dangerous fragment of the payloads, or a
+    payload address that the renderer would turn into a link."""
     markdown, _ = page_parts(at)
     hits = [m for m in markdown if text != md_escape(text) and text in m]
     hits += [m for m in markdown for bad in DANGEROUS if bad in re.sub(r"\\.", "", m)]
+    for m in markdown:
+        shown = re.sub(r"\\(.)", r"\1", m)  # what the renderer sees once escapes resolve
+        hits += [
+            m for found in AUTOLINK.finditer(shown) if "tracker" in shown[found.start() :][:40]
+        ]
     return hits
 
 

@@ -24,8 +24,17 @@ FALLBACK_FOOTER = (
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 
 
+# The renderer turns bare addresses into links after resolving escapes (GitHub-flavoured
+# autolinks: http(s)://…, www.…, e-mail addresses). An invisible word joiner after "://"
+# and "@", and between "www" and ".", keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)(://|@|\bwww(?=\.))")
+WORD_JOINER = "\u2060"
+
+
 def md_escape(text: str) -> str:
-    """Text made safe to place inside st.markdown: every markdown/HTML character escaped."""
+    """Text made safe to place inside st.markdown: every markdown/HTML character escaped,
+    and bare addresses kept from becoming links."""
+    text = _AUTOLINK.sub(r"\1" + WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
