@@ -2,7 +2,7 @@
 
 Every command turns core errors into one short line on stderr that starts with the
 file name; never a traceback. Exit codes: 0 success, 1 partly refused (review), 2 a
-bad file or bad usage.
+bad file or bad usage, 70 an internal error (one plain line; nothing about the answers).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from screening.errors import ScreeningError
 
-EXIT_OK, EXIT_PARTIAL, EXIT_BAD = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_BAD, EXIT_INTERNAL = 0, 1, 2, 70
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -175,3 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # an internal bug: a plain line, no traceback, no answers quoted
+        print(
+            f"python -m screening {args.command}: internal error ({type(exc).__name__}); "
+            "nothing was written for the file being processed. Please report this.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -128,3 +128,16 @@ def test_bad_usage_is_exit_2() -> None:
     """An unknown command is a usage error with exit 2."""
     run = cli("frobnicate")
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_internal_error_is_one_line_without_traceback(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """An unexpected bug prints one plain line (no traceback, no answers) and exits 70."""
+    from screening import cli
+
+    def broken(args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret answer text")
+
+    monkeypatch.setattr(cli, "cmd_rules", broken)
+    assert cli.main(["rules"]) == 70
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError)" in err and "secret" not in err and "Traceback" not in err
