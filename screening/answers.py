@@ -10,6 +10,7 @@ are pruned before anything reads them.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -284,7 +285,35 @@ def compile_condition(c: Condition) -> Test:
             return value not in v if v.__class__ is list else v != value
 
         return differ
+    if c.operator == "exists":
+
+        def exists(answers: Mapping[str, Any]) -> bool:
+            return (answers.get(key) is not None) is value
+
+        return exists
+    holds = _ORDERINGS.get(c.operator)
+    if holds is not None and type(value) is int:
+
+        def ordered(answers: Mapping[str, Any]) -> bool:
+            v = answers.get(key)
+            if v.__class__ is int:
+                return holds(v, value)
+            if isinstance(v, list):
+                for x in v:
+                    if type(x) is int and holds(x, value):
+                        return True
+            return False
+
+        return ordered
     return lambda answers: condition_holds(c, answers)
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+}
 
 
 def compile_conditions(conditions: Sequence[Condition], behavior: str) -> Test | None:
@@ -443,18 +472,30 @@ def _kind_and_spec(q: Question) -> tuple[int, Any]:
     return _REPEAT, (q.max_items, subs, steps)
 
 
-def _fast_plan(questionnaire: Questionnaire) -> tuple[frozenset[str], tuple[FastStep, ...]]:
-    """The top-level ids and, per question, what the one-pass check needs. Derived once."""
-    cached: tuple[frozenset[str], tuple[FastStep, ...]] | None = questionnaire.__dict__.get(
-        "_fast_plan"
-    )
+# Consecutive questions that need nothing but a code check (one of a few codes, always
+# shown, required) are checked in a tight inner loop; the others go through a full step.
+SimpleRun = tuple[tuple[str, frozenset[Any]], ...]
+FastPlan = tuple[frozenset[str], tuple[tuple[SimpleRun, FastStep | None], ...]]
+
+
+def _fast_plan(questionnaire: Questionnaire) -> FastPlan:
+    """The top-level ids and, in questionnaire order, what the one-pass check needs: runs of
+    simple questions, each followed by one full step. Derived once."""
+    cached: FastPlan | None = questionnaire.__dict__.get("_fast_plan")
     if cached is not None:
         return cached
-    steps = tuple(
-        (qid, gate, required, required_when, *_kind_and_spec(q), q)
-        for qid, gate, required, required_when, _is_repeat, q in _gates(questionnaire)
-    )
-    cached = (frozenset(q.id for q in questionnaire.questions), steps)
+    items: list[tuple[SimpleRun, FastStep | None]] = []
+    run: list[tuple[str, frozenset[Any]]] = []
+    for qid, gate, required, required_when, _is_repeat, q in _gates(questionnaire):
+        kind, spec = _kind_and_spec(q)
+        if kind == _CODE and gate is None and required:
+            run.append((qid, spec))
+            continue
+        items.append((tuple(run), (qid, gate, required, required_when, kind, spec, q)))
+        run = []
+    if run:
+        items.append((tuple(run), None))
+    cached = (frozenset(q.id for q in questionnaire.questions), tuple(items))
     questionnaire.__dict__["_fast_plan"] = cached  # static data derived from a frozen model
     return cached
 
@@ -487,7 +528,7 @@ def _checked(kind: int, spec: Any, value: Any) -> Any:
         return _BAD
     entries: list[dict[str, Any]] = []
     for entry in value:
-        if not isinstance(entry, Mapping):
+        if entry.__class__ is not dict and not isinstance(entry, Mapping):
             return _BAD
         clean: dict[str, Any] = {}
         for key, sub_value in entry.items():
@@ -496,7 +537,13 @@ def _checked(kind: int, spec: Any, value: Any) -> Any:
                 return _BAD
             if sub_value is None:
                 continue
-            checked = _checked(sub[0], sub[1], sub_value)
+            sub_kind, sub_spec = sub
+            if sub_kind == _CODE:
+                if sub_value.__class__ not in _STR_INT or sub_value not in sub_spec:
+                    return _BAD
+                clean[key] = sub_value
+                continue
+            checked = _checked(sub_kind, sub_spec, sub_value)
             if checked is _BAD:
                 return _BAD
             if checked is not None:
@@ -527,12 +574,26 @@ def _validate_and_prune_fast(
         return None
     kept: Answers = {}
     missing: list[str] = []
-    for qid, gate, required, required_when, kind, spec, _q in plan:
-        value: Any = raw.get(qid)
+    for run, step in plan:
+        for qid, codes in run:
+            value: Any = raw.get(qid)
+            if value is None:
+                missing.append(qid)
+            elif value.__class__ in _STR_INT and value in codes:
+                kept[qid] = value
+            else:
+                return None
+        if step is None:
+            continue
+        qid, gate, required, required_when, kind, spec, _q = step
+        value = raw.get(qid)
         if value is not None:
             # Validate every answer, shown or hidden, exactly as validate_answers does.
             if kind == _CODE:
                 if value.__class__ not in _STR_INT or value not in spec:
+                    return None
+            elif kind == _INTEGER:
+                if value.__class__ is not int or not spec[0] <= value <= spec[1]:
                     return None
             else:
                 value = _checked(kind, spec, value)

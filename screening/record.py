@@ -215,6 +215,8 @@ def _nesting_may_exceed(data: bytes | str, text: str, limit: int) -> bool:
     per round.
     """
     raw = data if isinstance(data, bytes) else text.encode("utf-8", "replace")
+    if raw.count(b"[") + raw.count(b"{") <= limit:  # no deeper than the brackets opened
+        return False
     if b"\\" in raw:
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     shape = raw.translate(_AS_PARENS, _NOT_SHAPE)
@@ -268,8 +270,8 @@ def record_from_object(
             "record.not_a_record",
             f"{name}: not a screening record (expected a JSON object, found {_json_type(obj)})",
         )
-    unknown = [k for k in obj if k not in TOP_LEVEL_KEYS]
-    if unknown:
+    if not obj.keys() <= TOP_LEVEL_KEYS:
+        unknown = [k for k in obj if k not in TOP_LEVEL_KEYS]
         raise RecordError(
             "record.not_a_record",
             f"{name}: not a screening record (unexpected key {str(unknown[0])[:40]!r}; a "
@@ -316,18 +318,24 @@ def record_from_object(
     mismatches = compare_results(stored, result) if "result" in obj else []
     if status == "completed" and derived == "in_progress":
         mismatches.append("status: stored completed, but required answers are missing")
-    return LoadedRecord(
-        name=name,
-        answers=result.answers,
-        result=result,
-        status=status or derived,
-        created_at=_optional_text(obj, "created_at", name, _ISO),
-        app_version=_optional_text(obj, "app_version", name),
-        questionnaire_version=_optional_text(obj, "questionnaire_version", name),
-        progress_step=_progress_step(obj.get("progress"), name),
-        stored_result=stored if isinstance(stored, dict) else None,
-        mismatches=tuple(mismatches),
+    return _new_tuple(  # LoadedRecord(name, answers, result, status, ...), built directly
+        LoadedRecord,
+        (
+            name,
+            result.answers,
+            result,
+            status or derived,
+            _optional_text(obj, "created_at", name, _ISO),
+            _optional_text(obj, "app_version", name),
+            _optional_text(obj, "questionnaire_version", name),
+            _progress_step(obj.get("progress"), name),
+            stored if isinstance(stored, dict) else None,
+            tuple(mismatches),
+        ),
     )
+
+
+_new_tuple = tuple.__new__
 
 
 def compare_results(stored: object, result: Result) -> list[str]:

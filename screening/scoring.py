@@ -73,7 +73,11 @@ def assess_trial(index: int, trial: Mapping[str, Any]) -> TrialAssessment:
     """Adequacy of one trial; a trial missing a sub-answer counts for nothing."""
     medication = trial.get("medication")
     key: str | None = medication
-    complete = all(trial.get(f) is not None for f in TRIAL_FIELDS)
+    complete = True
+    for f in TRIAL_FIELDS:
+        if trial.get(f) is None:
+            complete = False
+            break
     if medication == "other":
         other = trial.get("medication_other")
         if other is None:
