@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from bench.common import Growth, Row, interleaved, median
-from bench.data import synthetic_records, vignette_records
+from bench.data import answers_only_records, synthetic_records, vignette_records
 from screening.record import read_record
 
 SECTION = "Scoring"
@@ -52,15 +52,24 @@ def throughput_row(name: str, batch: Sequence[bytes], samples: int) -> Row:
 
 
 def run(quick: bool) -> list[Row]:
-    """Vignettes and a synthetic mix of 500 records."""
+    """The vignettes as answers-only files and as full records, and a synthetic mix."""
     samples = 15 if quick else 41
-    vignettes = vignette_records() * 20
+    count = len(vignette_records())
     mix = synthetic_records(500)[: 200 if quick else 500]
     return [
         throughput_row(
-            f"`read_record`, the {len(vignette_records())} vignettes", vignettes, samples
+            f"`read_record`, the {count} vignettes as answers-only files (~1 KB)",
+            answers_only_records() * 20,
+            samples,
         ),
-        throughput_row(f"`read_record`, synthetic mix of {len(mix)}", mix, samples),
+        throughput_row(
+            f"`read_record`, the {count} vignettes as full records with their result (~4 KB)",
+            vignette_records() * 20,
+            samples,
+        ),
+        throughput_row(
+            f"`read_record`, synthetic mix of {len(mix)} full records (~10 KB)", mix, samples
+        ),
     ]
 
 

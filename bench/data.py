@@ -120,6 +120,13 @@ def vignette_records() -> tuple[bytes, ...]:
     return tuple(record_bytes(v["answers"]) for v in vignettes)
 
 
+@cache
+def answers_only_records() -> tuple[bytes, ...]:
+    """The clinical vignettes as the smallest files a reader accepts: ``{"answers": …}``."""
+    vignettes = json.loads(VIGNETTES.read_text(encoding="utf-8"))
+    return tuple(json.dumps({"answers": v["answers"]}).encode() for v in vignettes)
+
+
 def write_files(folder: Path, records: tuple[bytes, ...]) -> list[Path]:
     """Write each record to its own file in ``folder``; returns the paths in order."""
     folder.mkdir(parents=True, exist_ok=True)
