@@ -129,4 +129,11 @@ def growth(quick: bool) -> list[Growth]:
             )
             g.costs.append(median(a))
             f.costs.append(median(b))
+    per = [c / n * 1e6 for c, n in zip(g.costs, sizes, strict=True)]
+    g.note = (
+        "per record: "
+        + ", ".join(f"{p:.0f} µs at {n:,}" for p, n in zip(per, sizes, strict=True))
+        + f" ({per[-1] / per[0] - 1:+.0%} from {sizes[0]:,} to {sizes[-1]:,}: the garbage "
+        "collector walks a larger heap as the loaded records pile up)"
+    )
     return [g, f]

@@ -280,7 +280,7 @@ def growth_table(items: Sequence[Growth]) -> str:
     body = []
     for g in items:
         pairs = ", ".join(
-            f"{s:,} → {fmt(c, g.unit)}" for s, c in zip(g.sizes, g.costs, strict=True)
+            f"{s:,} → {fmt_scaled(c, g.unit)}" for s, c in zip(g.sizes, g.costs, strict=True)
         )
         body.append([g.section, g.what, g.size_name, pairs or "—", g.verdict])
     return table(["Area", "Cost", "Size", "Measured (size → cost)", "Growth"], body)

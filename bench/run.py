@@ -147,7 +147,8 @@ def render(
         + "`; do not edit by hand (the notes at the end come from `bench/notes.md`).",
         "Each figure sits beside a floor measured in the same run, sample by sample, on a "
         "shared 2-core machine: read the ratios as the stable part and the absolute times "
-        "as this machine's, under its load at the time.",
+        "as this machine's, under its load at the time. Ratio = the figure's cost in floors "
+        "(time ÷ floor time; for rates, floor rate ÷ rate). p95 of a rate is its slowest 5 %.",
         "",
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {'quick' if quick else 'full'} mode, "
         f"{seconds:.0f} s. Load average (1/5/15 min) at start {loads[0]}, at end {loads[1]}.",
