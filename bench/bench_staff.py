@@ -80,7 +80,56 @@ def run(quick: bool) -> list[Row]:
         if quick:
             rows.append(skipped(SECTION, "10,000 record files → table + CSV", "full run only"))
         rows.append(_zip_row(Path(tmp), quick))
+    for size in [1_000] if quick else [1_000, 5_000]:
+        rows.append(_page_rerun_row(size, 5 if quick else 9))
     return rows
+
+
+_BARE_TABLE = """
+import streamlit as st
+from ui.staff_view import triage_frame
+st.dataframe(triage_frame(st.session_state["rows"]), hide_index=True)
+"""
+
+
+def _page_rerun_row(size: int, samples: int) -> Row:
+    """One rerun of the staff page (a click on a filter, say) with ``size`` records loaded,
+    beside a bare page that shows the same rows as the same DataFrame."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    from bench.common import REPO_ROOT
+
+    name = f"staff page rerun, {size:,} records loaded"
+    page = REPO_ROOT / "ui" / "staff.py"
+    if not page.exists():
+        return skipped(SECTION, name, "no ui/staff.py")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    at = AppTest.from_file(str(page), default_timeout=600)
+    at.run()
+    records = synthetic_records(size)
+    at.file_uploader[0].set_value(
+        [(f"record-{i:05d}.json", data, "application/json") for i, data in enumerate(records)]
+    )
+    at.run()
+    state = at.session_state["staff_review"] if "staff_review" in at.session_state else None  # noqa: SIM401
+    if at.exception or state is None:
+        return skipped(SECTION, name, "the upload did not load")
+    bare = AppTest.from_string(_BARE_TABLE, default_timeout=600)
+    bare.session_state["rows"] = state["rows"]
+    bare.run()
+    a, b = interleaved(at.run, bare.run, samples)
+    return Row(
+        SECTION,
+        name,
+        "ms",
+        median(a) * 1000,
+        p95(a) * 1000,
+        floor=median(b) * 1000,
+        floor_name="bare page, same table",
+        note="what a click on a filter or a row costs once the files are loaded",
+    )
 
 
 def _zip_row(folder: Path, quick: bool) -> Row:
