@@ -27,6 +27,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from screening.errors import RecordError, ScreeningError
@@ -214,43 +215,78 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def record_row(record: RecordLike, name: str = "record") -> dict[str, str]:
-    """The cells of one record, by column name (escaped against formula injection)."""
+# First characters of the cells ``escape_cell`` can change (a formula start or an apostrophe).
+_ESCAPE_FIRST = frozenset("".join(FORMULA_STARTS) + "'")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Where each answer cell comes from, in column order (static: the questionnaire's)."""
+
+    answer_ids: tuple[str | None, ...]  # None marks the trial count
+    trial_ids: tuple[str, ...]
+    max_trials: int
+
+
+@cache
+def _plan() -> _Plan:
+    qn = load_questionnaire()
+    trials = qn.by_id[TRIALS]
+    return _Plan(
+        tuple(None if q.type == "repeat" else q.id for q in qn.questions),
+        tuple(sub.id for sub in trials.items),
+        trials.max_items or 0,
+    )
+
+
+def _row_cells(record: RecordLike, name: str) -> list[str]:
+    """The cells of one record in ``CSV_COLUMNS`` order, escaped against formula injection."""
     loaded = as_loaded(record, name)
     res = loaded.result
-    qn = load_questionnaire()
-    row: dict[str, Any] = {
-        "record": loaded.name,
-        "crisis": res.crisis,
-        "outcome": res.outcome,
-        "status": loaded.status,
-        "created_at": loaded.created_at,
-        "questionnaire_version": loaded.questionnaire_version,
-        "rules_version": res.rules_version,
-        "app_version": loaded.app_version,
-        "finding_ids": LIST_SEPARATOR.join(res.finding_ids),
-        "missing": LIST_SEPARATOR.join(res.missing),
-    }
-    row.update({k: res.scores.get(k) for k in SCORE_KEYS})
+    plan = _plan()
+    scores = res.scores
     answers = loaded.answers
-    for q in qn.questions:
-        if q.type != "repeat":
-            row[q.id] = answers.get(q.id)
     trials = answers.get(TRIALS)
-    row[TRIAL_COUNT] = None if trials is None else len(trials)
-    for n, entry in enumerate(trials or [], 1):
-        for sub in qn.by_id[TRIALS].items:
-            row[f"trial{n}_{sub.id}"] = entry.get(sub.id)
-    return {col: escape_cell(_cell(row.get(col))) for col in CSV_COLUMNS}
+    values: list[Any] = [
+        loaded.name,
+        res.crisis,
+        res.outcome,
+        loaded.status,
+        loaded.created_at,
+        loaded.questionnaire_version,
+        res.rules_version,
+        loaded.app_version,
+    ]
+    values += [scores.get(k) for k in SCORE_KEYS]
+    values.append(LIST_SEPARATOR.join(res.finding_ids))
+    values.append(LIST_SEPARATOR.join(res.missing))
+    trial_count = None if trials is None else len(trials)
+    values += [trial_count if qid is None else answers.get(qid) for qid in plan.answer_ids]
+    entries = list(trials or ())[: plan.max_trials]
+    for entry in entries:
+        values += [entry.get(sid) for sid in plan.trial_ids]
+    values += [None] * (len(plan.trial_ids) * (plan.max_trials - len(entries)))
+    cells: list[str] = []
+    for value in values:
+        text = value if type(value) is str else _cell(value)
+        if text and text[0] in _ESCAPE_FIRST:
+            text = escape_cell(text)
+        cells.append(text)
+    return cells
+
+
+def record_row(record: RecordLike, name: str = "record") -> dict[str, str]:
+    """The cells of one record, by column name (escaped against formula injection)."""
+    return dict(zip(CSV_COLUMNS, _row_cells(record, name), strict=True))
 
 
 def records_to_csv(records: Iterable[RecordLike]) -> bytes:
     """UTF-8 (with BOM) CSV bytes: the header and one row per record, in order."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
     for i, record in enumerate(records, 1):
-        writer.writerow(record_row(record, f"record {i}"))
+        writer.writerow(_row_cells(record, f"record {i}"))
     return (BOM + out.getvalue()).encode("utf-8", errors="backslashreplace")
 
 
