@@ -16,11 +16,13 @@ DataFrame (pandas imported there, lazily).
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -480,9 +482,27 @@ def load_files(
 ) -> Review:
     """Load (name, bytes) pairs; never raises for a bad file."""
     builder = ReviewBuilder(limits, questionnaire)
-    for name, data in files:
-        builder.add(name, data)
+    with gc_paused():
+        for name, data in files:
+            builder.add(name, data)
     return builder.result()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch loads, then restore its state.
+
+    Loading allocates many small objects that all stay alive, so the collector's runs
+    find nothing to free (about a third of a batch's time); reference counting still frees
+    everything else at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import zipfile
@@ -25,6 +26,7 @@ from screening.review import (
     export_name,
     filter_rows,
     findings_present,
+    gc_paused,
     load_files,
     pdf_zip,
     row_line,
@@ -619,3 +621,30 @@ def test_loaded_files_counts_a_csv_once():
     """A CSV with several rows counts as one loaded file."""
     review = load_files([("day.csv", csv_of("typical-trd", "aneurysm")), *good_files()[:2]])
     assert (len(review.entries), review.loaded_files) == (4, 3)
+
+
+def test_gc_paused_turns_the_collector_back_on_after_an_error():
+    """The collector is paused inside the block and enabled again even when the block raises."""
+    assert gc.isenabled()
+    inside = None
+    with pytest.raises(RuntimeError), gc_paused():
+        inside = gc.isenabled()
+        raise RuntimeError("boom")
+    assert (inside, gc.isenabled()) == (False, True)
+
+
+def test_gc_paused_leaves_a_paused_collector_paused():
+    """A collector that was already off stays off afterwards."""
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_load_files_restores_the_collector():
+    """Loading a batch leaves the garbage collector enabled."""
+    load_files(good_files()[:3])
+    assert gc.isenabled()
