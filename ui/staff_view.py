@@ -88,26 +88,43 @@ def show_table(rows: Sequence[dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------- charts
 
 
-def _bar_chart(counts: list[tuple[str, int]], title: str) -> Any:
-    import altair as alt
-    import pandas as pd
-
-    data = pd.DataFrame(counts, columns=["label", "records"])
+def _bar_chart(counts: list[tuple[str, int]], title: str) -> dict[str, Any]:
+    """A horizontal bar chart with the count beside each bar, as a plain Vega-Lite spec
+    (drawn by ``st.vega_lite_chart``: no schema validation on every rerun)."""
     order = [label for label, _ in counts]
     top = max([n for _, n in counts] + [1]) * 1.15  # room for the number beside the bar
-    base = alt.Chart(data, title=title).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X(
-            "records:Q",
-            title="Records",
-            axis=alt.Axis(tickMinStep=1),
-            scale=alt.Scale(domain=[0, top], nice=False),
-        ),
-        tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("records:Q", title="Records")],
-    )
-    bars = base.mark_bar(color="#2f5d8a")
-    labels = base.mark_text(align="left", dx=3, color="#1f2937").encode(text="records:Q")
-    return (bars + labels).properties(height=alt.Step(26))
+    return {
+        "title": title,
+        "data": {"values": [{"label": label, "records": n} for label, n in counts]},
+        "height": {"step": 26},
+        "encoding": {
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "sort": order,
+                "title": None,
+                "axis": {"labelLimit": 200},
+            },
+            "x": {
+                "field": "records",
+                "type": "quantitative",
+                "title": "Records",
+                "axis": {"tickMinStep": 1},
+                "scale": {"domain": [0, top], "nice": False},
+            },
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": title},
+                {"field": "records", "type": "quantitative", "title": "Records"},
+            ],
+        },
+        "layer": [
+            {"mark": {"type": "bar", "color": "#2f5d8a"}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 3, "color": "#1f2937"},
+                "encoding": {"text": {"field": "records", "type": "quantitative"}},
+            },
+        ],
+    }
 
 
 def show_charts(rows: Sequence[dict[str, Any]]) -> None:
@@ -116,10 +133,10 @@ def show_charts(rows: Sequence[dict[str, Any]]) -> None:
     by_band = count_by_band(rows)
     left, right = st.columns(2)
     with left:
-        st.altair_chart(_bar_chart(by_outcome, "By outcome"), width="stretch")
+        st.vega_lite_chart(spec=_bar_chart(by_outcome, "By outcome"), width="stretch")
         st.markdown(_in_words(by_outcome))
     with right:
-        st.altair_chart(_bar_chart(by_band, "By PHQ-9 band"), width="stretch")
+        st.vega_lite_chart(spec=_bar_chart(by_band, "By PHQ-9 band"), width="stretch")
         st.markdown(_in_words(by_band))
 
 
