@@ -648,3 +648,24 @@ def test_load_files_restores_the_collector():
     """Loading a batch leaves the garbage collector enabled."""
     load_files(good_files()[:3])
     assert gc.isenabled()
+
+
+def test_gc_paused_moves_what_the_block_kept_to_the_oldest_generation():
+    """Objects kept from the block skip the young generation's collection."""
+    with gc_paused():
+        kept = [[] for _ in range(2_000)]
+    ids = {id(x) for x in kept}
+    assert not any(id(o) in ids for o in gc.get_objects(generation=0))
+    assert any(id(o) in ids for o in gc.get_objects(generation=2))
+
+
+def test_gc_paused_leaves_objects_frozen_elsewhere_frozen():
+    """Objects someone else froze stay frozen."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -24,6 +24,7 @@ from screening.review import (
     csv_writer,
     filter_rows,
     findings_present,
+    gc_paused,
     outcome_choices,
     pdf_renderer,
     sort_rows,
@@ -80,13 +81,14 @@ def _review(uploads: Sequence[Any]) -> tuple[Review, list[dict[str, Any]]]:
     if cached is not None and cached["key"] == key:
         return cached["review"], cached["rows"]
     builder = ReviewBuilder()
-    for upload in uploads:
-        if builder.full:
-            builder.refuse_too_many(upload.name)
-        elif upload.size > builder.limits.max_file_bytes:
-            builder.refuse_too_large(upload.name, upload.size)
-        else:
-            builder.add(upload.name, upload.getvalue())
+    with gc_paused():
+        for upload in uploads:
+            if builder.full:
+                builder.refuse_too_many(upload.name)
+            elif upload.size > builder.limits.max_file_bytes:
+                builder.refuse_too_large(upload.name, upload.size)
+            else:
+                builder.add(upload.name, upload.getvalue())
     review = builder.result()
     rows = sort_rows(triage_rows(review.entries))
     st.session_state[STATE] = {"key": key, "review": review, "rows": rows}
