@@ -121,3 +121,39 @@ def test_record_write_read_is_lossless(answers: dict[str, Any]) -> None:
     assert loaded.result.to_dict() == record["result"]
     assert loaded.mismatches == ()
     assert json.loads(dump_record(record)) == record
+
+
+JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 600), st.floats(allow_nan=True),
+    st.text(max_size=5), st.lists(st.sampled_from(["yes", "no", "x", "opioid"]), max_size=3),
+    st.just([{"medication": "other", "weeks": 8}]), st.just({"a": 1}),
+)
+NOISY = st.tuples(ANSWERS, st.dictionaries(st.sampled_from([q.id for q in QN.questions] + ["bogus"]),
+                                           JUNK, max_size=3)).map(lambda t: {**t[0], **t[1]})
+
+
+def _two_step(raw: dict[str, Any]) -> tuple[str, Any]:
+    from screening.answers import prune_and_find_missing, validate_answers
+    from screening.errors import AnswersInvalid
+
+    try:
+        return "ok", prune_and_find_missing(validate_answers(raw, QN), QN)
+    except AnswersInvalid as exc:
+        return "invalid", [str(p) for p in exc.problems]
+
+
+def _one_pass(raw: dict[str, Any]) -> tuple[str, Any]:
+    from screening.answers import validate_and_prune
+    from screening.errors import AnswersInvalid
+
+    try:
+        return "ok", validate_and_prune(raw, QN)
+    except AnswersInvalid as exc:
+        return "invalid", [str(p) for p in exc.problems]
+
+
+@SETTINGS
+@given(NOISY)
+def test_fast_path_equals_validate_then_prune(raw: dict[str, Any]) -> None:
+    """The one-pass reader gives exactly what validation then pruning gives, problems included."""
+    assert _one_pass(raw) == _two_step(raw)
