@@ -25,8 +25,11 @@ def questionnaire() -> Questionnaire:
 
 
 def answers() -> dict[str, Any]:
-    """The current answers from session state (unvalidated; hidden answers kept)."""
-    return S.answers_from_state(st.session_state, questionnaire())
+    """The current answers from session state (unvalidated; hidden answers kept).
+
+    One copy of the state per rerun is cheaper than ~100 reads through its proxy.
+    """
+    return S.answers_from_state(st.session_state.to_dict(), questionnaire())
 
 
 def enabled_sections(pruned: dict[str, Any], qn: Questionnaire) -> list[Section]:
