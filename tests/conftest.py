@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +38,22 @@ def qn() -> Questionnaire:
 def base() -> dict[str, Any]:
     """Complete answers of the typical-trd vignette (outcome discuss_ketamine)."""
     return vignette("typical-trd")
+
+
+def spy_downloads(
+    monkeypatch: pytest.MonkeyPatch, on_add: Callable[[str | None, Callable[[], Any]], object]
+) -> None:
+    """Call ``on_add(file name, deferred callable)`` for every download button rendered.
+
+    AppTest can click a download button but not fetch its bytes; the deferred callable can.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    original = MediaFileManager.add_deferred
+
+    def spy(self: Any, data_callable: Any, mimetype: Any, coordinates: Any,
+            file_name: Any = None, **kwargs: Any) -> Any:
+        on_add(file_name, data_callable)
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)

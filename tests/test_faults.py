@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from screening.record import build_record, dump_record, read_record
+from tests.conftest import spy_downloads
 from tests.hostile import CREATED
 from tests.staff_data import answers_of, mixed_upload
 from tests.wizard_driver import crisis_first, state_answers, view
@@ -51,16 +52,8 @@ def boom(*args: Any, **kwargs: Any) -> Any:
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
     """file name → the deferred callable of each download button rendered."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     seen: dict[str, Callable[[], Any]] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
-        seen[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    spy_downloads(monkeypatch, seen.__setitem__)
     return seen
 
 

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from screening.record import build_record, dump_record
+from tests.conftest import spy_downloads
 from tests.hostile import CREATED
 from tests.staff_data import answers_of
 from tests.wizard_driver import (
@@ -71,16 +72,8 @@ def page_text(at: AppTest) -> str:
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Callable[[], Any]]]:
     """(file name, deferred callable) of every download button rendered, in order."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     seen: list[tuple[str, Callable[[], Any]]] = []
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((file_name, data_callable))
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    spy_downloads(monkeypatch, lambda name, build: seen.append((name, build)))
     return seen
 
 

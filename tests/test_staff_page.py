@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import spy_downloads
 from tests.staff_data import BROKEN, mixed_upload, record_bytes
 
 PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "staff.py")
@@ -192,16 +193,8 @@ def test_two_sessions_never_see_each_others_uploads(loaded):
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
     """file name → the deferred callable of each download button rendered."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     seen: dict = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        seen[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    spy_downloads(monkeypatch, seen.__setitem__)
     return seen
 
 

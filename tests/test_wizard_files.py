@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from screening.answers import prune
 from screening.record import build_record, dump_record, read_record
 from screening.rules import OUTCOMES
-from tests.conftest import vignette
+from tests.conftest import spy_downloads, vignette
 from tests.wizard_driver import (
     QN,
     click,
@@ -39,13 +38,7 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 def deferred(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Callable[[], Any]]]:
     """The download callables registered on the page, by file name (latest wins)."""
     seen: dict[str, Callable[[], Any]] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self: Any, data: Any, mimetype: Any, coordinates: Any, **kwargs: Any) -> str:
-        seen[kwargs.get("file_name")] = data
-        return original(self, data, mimetype, coordinates, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    spy_downloads(monkeypatch, seen.__setitem__)
     yield seen
 
 
