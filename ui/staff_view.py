@@ -191,7 +191,7 @@ def show_summary(entry: Entry) -> None:
     """
     from screening.questionnaire import load_questionnaire
     from ui.common import footer_text
-    from ui.wizard.results import _findings, _scores
+    from ui.wizard.results import render_findings, render_scores
 
     result = entry.record.result
     if result.crisis:
@@ -207,8 +207,8 @@ def show_summary(entry: Entry) -> None:
     if result.missing:
         st.markdown(f"**Answers still needed:** {len(result.missing)}")
         st.text(", ".join(result.missing))
-    _findings(result, load_questionnaire())
-    _scores(dict(result.scores))
+    render_findings(result, load_questionnaire())
+    render_scores(dict(result.scores))
     st.markdown(f"**Please note.** {md_escape(DISCLAIMER)}")
 
 

@@ -81,8 +81,8 @@ def render(raw: dict[str, Any]) -> None:
         st.markdown(md_escape(outcome.text))
     if result.missing:
         _missing(result.missing, qn)
-    _findings(result, qn)
-    _scores(result.scores)
+    render_findings(result, qn)
+    render_scores(result.scores)
     st.header("What treatment involves", anchor=False)
     st.markdown(TREATMENT)
     st.header("Questions you could ask a clinician", anchor=False)
@@ -137,7 +137,7 @@ def _missing(paths: tuple[str, ...], qn: Questionnaire) -> None:
         )
 
 
-def _findings(result: rules.Result, qn: Questionnaire) -> None:
+def render_findings(result: rules.Result, qn: Questionnaire) -> None:
     for kind in rules.KINDS:
         findings = result.by_kind(kind)
         if not findings:
@@ -155,7 +155,7 @@ def _findings(result: rules.Result, qn: Questionnaire) -> None:
                 st.caption(f"Source: {md_escape(finding.source)}")
 
 
-def _scores(scores: dict[str, Any]) -> None:
+def render_scores(scores: dict[str, Any]) -> None:
     st.header("Scores", anchor=False)
     phq9 = scores.get("phq9_total")
     phq9_text = (
