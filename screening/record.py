@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
+import orjson
+
 from screening.answers import AnswerValue, prune_and_find_missing, validate_and_prune
 from screening.errors import AnswersInvalid, RecordError
 from screening.questionnaire import Questionnaire, load_questionnaire
@@ -142,7 +144,11 @@ def _has_lone_surrogate(obj: object) -> bool:
 
 def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTES) -> Any:
     """Parse JSON strictly: size limit, UTF-8, no NaN/Infinity, limited nesting, no key twice
-    in one object, no lone surrogates."""
+    in one object, no lone surrogates.
+
+    A fast parser tries first (``_parse_fast``); whatever it does not accept with certainty
+    goes through the standard library's parser, which gives the messages.
+    """
     size = len(data)
     if size > max_bytes:
         raise RecordError(
@@ -152,6 +158,9 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
     if isinstance(data, bytes):
         if not data.strip():
             raise RecordError("record.empty", f"{name}: the file is empty")
+        obj = _parse_fast(data[3:] if data.startswith(_BOM) else data)
+        if obj is not _UNSURE:
+            return obj
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -163,6 +172,17 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
         text = data
         if not text.strip():
             raise RecordError("record.empty", f"{name}: the file is empty")
+        try:
+            obj = _parse_fast(text.encode("utf-8"))  # a leading BOM stays, and is refused
+        except UnicodeEncodeError:  # a lone surrogate: the standard path says so
+            obj = _UNSURE
+        if obj is not _UNSURE:
+            return obj
+    return _parse_standard(data, text, name)
+
+
+def _parse_standard(data: bytes | str, text: str, name: str) -> Any:
+    """``json.loads`` with every check of ``parse_json`` and its messages."""
     if _nesting_may_exceed(data, text, MAX_DEPTH) and _nesting_exceeds(text, MAX_DEPTH):
         raise RecordError(
             "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
@@ -197,6 +217,83 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
             f"{name}: holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
         )
     return obj
+
+
+_BOM = b"\xef\xbb\xbf"
+_UNSURE = object()  # _parse_fast's answer when the standard path must decide
+
+
+def _parse_fast(raw: bytes) -> Any:
+    """The parsed JSON when ``orjson`` parses ``raw`` and the result is certainly what the
+    standard path returns (no error, same value); else _UNSURE.
+
+    orjson accepts only valid UTF-8 and RFC 8259 JSON without NaN or Infinity, refuses
+    lone surrogates, nests at most 1,024 deep and keeps the last of duplicate keys; it
+    reads integers beyond 64 bits as floats. So the result is certain when it nests at
+    most MAX_DEPTH deep, holds no float, and no object lost a key to a duplicate: every
+    colon outside strings in valid JSON separates one key from its value, so the colons
+    outside strings number the keys written, and the parsed objects hold as many keys
+    only when none was written twice.
+    """
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _UNSURE
+    if obj.__class__ is dict or obj.__class__ is list:
+        held = _keys_held(obj, 1)
+        if held < 0 or held != _keys_written(raw):
+            return _UNSURE
+    elif obj.__class__ is float:
+        return _UNSURE
+    return obj
+
+
+_SCALARS = frozenset((str, int, bool, type(None)))
+
+
+def _keys_held(value: Any, depth: int) -> int:
+    """Keys in the objects of ``value`` (itself at ``depth``), or -1 when it nests deeper
+    than MAX_DEPTH or holds a float."""
+    if depth > MAX_DEPTH:
+        return -1
+    if type(value) is dict:
+        count = len(value)
+        items = value.values()
+    else:
+        count = 0
+        items = value
+    for item in items:
+        if type(item) in _SCALARS:
+            continue
+        if type(item) is float:
+            return -1
+        held = _keys_held(item, depth + 1)
+        if held < 0:
+            return -1
+        count += held
+    return count
+
+
+# Keeps quotes and colons only.
+_NOT_QUOTE_OR_COLON = bytes(b for b in range(256) if b not in b'":')
+
+
+def _keys_written(raw: bytes) -> int:
+    """Colons outside strings in valid JSON text (UTF-8: the bytes of ``"``, ``:`` and
+    ``\\`` never occur inside a multi-byte character).
+
+    Dropping escaped backslashes, then escaped quotes, leaves a quote only where a string
+    starts or ends. Keeping just quotes and colons, each string becomes a quote, the
+    colons it holds, a quote; dropping adjacent quote pairs (an empty string, or the end
+    of one string and the start of the next) leaves every colon inside or outside the
+    strings it was in or out of; the strings left are removed whole.
+    """
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    shape = raw.translate(None, _NOT_QUOTE_OR_COLON).replace(b'""', b"")
+    if b'"' in shape:
+        shape = _QUOTED.sub(b"", shape)
+    return shape.count(b":")
 
 
 # Keeps brackets (as parentheses) and quotes only: the shape of the JSON without its content.
