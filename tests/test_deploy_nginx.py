@@ -129,6 +129,15 @@ def test_log_format_has_no_client_address() -> None:
     assert "$remote_addr" not in line and "$http_" not in line and "$request_uri" not in line
 
 
+def test_compression_covers_scripts_and_styles_only() -> None:
+    """gzip is on for Streamlit's scripts and styles and no other type (never downloads)."""
+    text = site()
+    assert "gzip on;" in text
+    assert re.findall(r"^\s*gzip_types (.*);$", text, flags=re.MULTILINE) == [
+        "application/javascript text/css"
+    ]
+
+
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     """A throw-away self-signed certificate and key; skips without openssl."""
     try:

@@ -7,6 +7,7 @@ that does not hold the browser's session is refused.
 
 from __future__ import annotations
 
+import gzip
 import re
 import secrets
 import time
@@ -14,9 +15,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import streamlit
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -262,6 +265,18 @@ def test_server_version_is_not_announced(sticky: Proxy) -> None:
     """The Server header names nginx without its version."""
     _, headers = request(sticky.url + "/_stcore/health")
     assert headers["server"] == "nginx"
+
+
+def test_scripts_come_gzipped_through_the_proxy(sticky: Proxy) -> None:
+    """Streamlit's main script arrives gzipped and unpacks to the file Streamlit ships."""
+    static = Path(streamlit.__file__).parent / "static"
+    found = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', (static / "index.html").read_text())
+    assert found is not None
+    req = urllib.request.Request(f"{sticky.url}/{found.group(1)}")
+    req.add_header("Accept-Encoding", "gzip")
+    with urllib.request.urlopen(req, timeout=15) as resp:
+        encoding, body = resp.headers["content-encoding"], resp.read()
+    assert (encoding, gzip.decompress(body)) == ("gzip", (static / found.group(1)).read_bytes())
 
 
 # --- the routing cookie ---------------------------------------------------------------------
