@@ -2,7 +2,8 @@
 
 A respondent opens the app (a fresh browser context each time: a first visit), the start
 page shows, they press Start, and the first question shows. The floor is a bare Streamlit
-script that shows one number input, served and opened the same way.
+script that shows one number input, served and opened the same way; a second floor is the
+same script with the app's TCP_NODELAY fix (ui/nodelay.py), which plain Streamlit lacks.
 
 Each wait is checked in the page on every animation frame (``wait_for_function`` with
 ``polling="raf"``), not with ``locator.wait_for``: Playwright retries a locator after 0, 20,
@@ -25,6 +26,15 @@ FIRST_QUESTION = ".st-key-q-age_years input"
 START = ".st-key-wiz-start button"
 BARE_APP = 'import streamlit as st\n\nst.number_input("How old are you?", value=None, key="age")\n'
 BARE_WIDGET = ".st-key-age input"
+BARE_NODELAY_APP = (
+    "import sys\n\nimport streamlit as st\n\n"
+    f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+    "from ui.nodelay import no_delay_once  # noqa: E402\n\n"
+    "no_delay_once()\n"
+    'st.number_input("How old are you?", value=None, key="age")\n'
+)
+# In the page's own clock: Streamlit's scripts loaded and run (the same bundle for any app).
+SCRIPTS_RUN = "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000"
 # What Playwright calls visible: in the document, a non-empty box, not visibility:hidden.
 VISIBLE = """(selector) => {
   const el = document.querySelector(selector);
@@ -57,11 +67,16 @@ _REUSED: dict[str, Any] = {}
 
 
 def _visit(
-    browser: Any, url: str, steps: list[tuple[str, str | None]], reuse: bool = False
+    browser: Any,
+    url: str,
+    steps: list[tuple[str, str | None]],
+    reuse: bool = False,
+    scripts_run: list[float] | None = None,
 ) -> list[float]:
     """Seconds from navigation to each step's selector being visible (clicking the
     selector of a step with an action first): in a fresh context (a first visit), or with
-    ``reuse`` in one kept per URL (a return visit: the browser has the static files)."""
+    ``reuse`` in one kept per URL (a return visit: the browser has the static files).
+    ``scripts_run`` gets the page's DOMContentLoaded time, in seconds."""
     page = _REUSED.get(url) if reuse else None
     if page is None:
         page = _harness().new_page(browser)
@@ -76,6 +91,8 @@ def _visit(
                 page.locator(click).first.click()
             page.wait_for_function(VISIBLE, arg=selector, polling="raf", timeout=30_000)
             marks.append(time.perf_counter() - start)
+        if scripts_run is not None:
+            scripts_run.append(float(page.evaluate(SCRIPTS_RUN)))
         return marks
     finally:
         if not reuse:
@@ -83,7 +100,7 @@ def _visit(
 
 
 def run(quick: bool) -> list[Row]:
-    """Start page, first question, and the bare floor."""
+    """Start page, first question, the bare floors, and where the first visit's time goes."""
     why = available()
     if why:
         return [skipped(SECTION, "time to first question", why)]
@@ -91,29 +108,39 @@ def run(quick: bool) -> list[Row]:
     _REUSED.clear()
     samples = 5 if quick else 11
     steps = [(START, None), (FIRST_QUESTION, START)]
+    bare_steps: list[tuple[str, str | None]] = [(BARE_WIDGET, None)]
     start_page: list[float] = []
     first: list[float] = []
     floor: list[float] = []
+    floor_nodelay: list[float] = []
     cached: list[float] = []
     cached_floor: list[float] = []
+    scripts: list[float] = []
+    scripts_floor: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
         (Path(tmp) / "bare.py").write_text(BARE_APP, encoding="utf-8")
+        (Path(tmp) / "bare_nodelay.py").write_text(BARE_NODELAY_APP, encoding="utf-8")
         with (
             h.running_app() as app,
             h.running_app(app_file="bare.py", cwd=Path(tmp)) as bare,
+            h.running_app(app_file="bare_nodelay.py", cwd=Path(tmp)) as bare_nodelay,
             h.chromium() as browser,
         ):
-            for _ in range(2):  # warm both servers and the browser
+            for _ in range(2):  # warm the servers and the browser
                 _visit(browser, app.url, steps)
-                _visit(browser, bare.url, [(BARE_WIDGET, None)])
+                _visit(browser, bare.url, bare_steps)
+                _visit(browser, bare_nodelay.url, bare_steps)
             for _ in range(samples):
-                marks = _visit(browser, app.url, steps)
+                marks = _visit(browser, app.url, steps, scripts_run=scripts)
                 start_page.append(marks[0])
                 first.append(marks[1])
-                floor.append(_visit(browser, bare.url, [(BARE_WIDGET, None)])[0])
+                floor.append(_visit(browser, bare.url, bare_steps, scripts_run=scripts_floor)[0])
+                floor_nodelay.append(_visit(browser, bare_nodelay.url, bare_steps)[0])
                 again = _visit(browser, app.url, steps, reuse=True)
                 cached.append(again[1])
-                cached_floor.append(_visit(browser, bare.url, [(BARE_WIDGET, None)], reuse=True)[0])
+                cached_floor.append(_visit(browser, bare.url, bare_steps, reuse=True)[0])
+    bare_name = "bare script, one input"
+    press = [b - a for a, b in zip(start_page, first, strict=True)]
     return [
         Row(
             SECTION,
@@ -122,7 +149,7 @@ def run(quick: bool) -> list[Row]:
             median(start_page),
             p95(start_page),
             floor=median(floor),
-            floor_name="bare script, one input",
+            floor_name=bare_name,
         ),
         Row(
             SECTION,
@@ -131,7 +158,7 @@ def run(quick: bool) -> list[Row]:
             median(first),
             p95(first),
             floor=median(floor),
-            floor_name="bare script, one input",
+            floor_name=bare_name,
             budget=f"≤ {BUDGET_S:g} s",
             passed=median(first) <= BUDGET_S,
             note="fresh browser context per visit (a first-time visitor), warm server, "
@@ -144,6 +171,34 @@ def run(quick: bool) -> list[Row]:
             median(cached),
             p95(cached),
             floor=median(cached_floor),
-            floor_name="bare script, one input, cached",
+            floor_name=f"{bare_name}, cached",
+        ),
+        Row(
+            SECTION,
+            "floor with the app's TCP_NODELAY fix (ui/nodelay.py)",
+            "s",
+            median(floor_nodelay),
+            p95(floor_nodelay),
+            floor=median(floor),
+            floor_name=bare_name,
+            note="the same bare script, first visit; plain Streamlit leaves Nagle's algorithm on",
+        ),
+        Row(
+            SECTION,
+            "of the first question: Streamlit's scripts loaded and run (DOMContentLoaded)",
+            "s",
+            median(scripts),
+            p95(scripts),
+            floor=median(scripts_floor),
+            floor_name=bare_name,
+            note="page clock, from navigation start: the same bundle for every app",
+        ),
+        Row(
+            SECTION,
+            "of the first question: Start shown → pressed → first question shown",
+            "s",
+            median(press),
+            p95(press),
+            note="the click (Playwright's checks), one rerun, the widgets' code loaded, drawn",
         ),
     ]
