@@ -156,7 +156,7 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
             f"{name}: the file is {size:,} bytes; the limit is {max_bytes:,} bytes",
         )
     if isinstance(data, bytes):
-        if not data.strip():
+        if not data or data.isspace():  # nothing but whitespace (as strip() sees it)
             raise RecordError("record.empty", f"{name}: the file is empty")
         obj = _parse_fast(data[3:] if data.startswith(_BOM) else data)
         if obj is not _UNSURE:
@@ -170,7 +170,7 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
             ) from None
     else:
         text = data
-        if not text.strip():
+        if not text or text.isspace():
             raise RecordError("record.empty", f"{name}: the file is empty")
         try:
             obj = _parse_fast(text.encode("utf-8"))  # a leading BOM stays, and is refused
@@ -230,32 +230,61 @@ def _parse_fast(raw: bytes) -> Any:
     orjson accepts only valid UTF-8 and RFC 8259 JSON without NaN or Infinity, refuses
     lone surrogates, nests at most 1,024 deep and keeps the last of duplicate keys; it
     reads integers beyond 64 bits as floats. So the result is certain when it nests at
-    most MAX_DEPTH deep, holds no float, and no object lost a key to a duplicate: every
-    colon outside strings in valid JSON separates one key from its value, so the colons
-    outside strings number the keys written, and the parsed objects hold as many keys
-    only when none was written twice.
+    most MAX_DEPTH deep, no object lost a key to a duplicate, and no integer became a
+    float: ``_as_rendered`` or ``_checked`` tells.
     """
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return _UNSURE
-    if obj.__class__ is dict or obj.__class__ is list:
-        held = _keys_held(obj, 1)
-        if held < 0 or held != _keys_written(raw):
-            return _UNSURE
-    elif obj.__class__ is float:
+    if type(obj) is dict or type(obj) is list:
+        if _as_rendered(obj, raw) or _checked(obj, raw):
+            return obj
         return _UNSURE
-    return obj
+    return _UNSURE if type(obj) is float else obj
+
+
+# Records as the app writes them (``dump_record``) are orjson's indented rendering.
+_RENDERING = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+_TOO_DEEP_LINE = b"\n" + b" " * (2 * MAX_DEPTH)
+
+
+def _as_rendered(obj: Any, raw: bytes) -> bool:
+    """Whether ``raw`` is byte for byte orjson's indented rendering of ``obj``, nested at
+    most MAX_DEPTH deep (the bytes of every record the app writes).
+
+    A rendering writes each key of an object once, so no key was written twice; it writes
+    an integer as digits and a float in a form that reads back as the same float (orjson
+    floats round-trip), so no integer was read as a float and every float reads the same
+    with ``json.loads``. Strings never hold a raw line break, so a line indented by
+    2 * MAX_DEPTH spaces is the only way the rendering can hold a list or object inside
+    MAX_DEPTH others.
+    """
+    try:
+        rendered = orjson.dumps(obj, option=_RENDERING)
+    except orjson.JSONEncodeError:  # nested past orjson's own limit for writing
+        return False
+    return rendered == raw and _TOO_DEEP_LINE not in raw
+
+
+def _checked(obj: dict[str, Any] | list[Any], raw: bytes) -> bool:
+    """Whether the JSON text ``raw`` that parsed to ``obj`` nests at most MAX_DEPTH deep,
+    holds no float (some may have been integers) and writes no key twice in one object.
+
+    Every colon outside strings in valid JSON separates one key from its value, so the
+    colons outside strings number the keys written; the parsed objects hold as many keys
+    only when none was written twice.
+    """
+    held = _keys_held(obj, 1)
+    return held >= 0 and held == _keys_written(raw)
 
 
 _SCALARS = frozenset((str, int, bool, type(None)))
 
 
 def _keys_held(value: Any, depth: int) -> int:
-    """Keys in the objects of ``value`` (itself at ``depth``), or -1 when it nests deeper
-    than MAX_DEPTH or holds a float."""
-    if depth > MAX_DEPTH:
-        return -1
+    """Keys in the objects of ``value`` (itself at ``depth`` <= MAX_DEPTH), or -1 when it
+    nests deeper than MAX_DEPTH or holds a float."""
     if type(value) is dict:
         count = len(value)
         items = value.values()
@@ -265,12 +294,13 @@ def _keys_held(value: Any, depth: int) -> int:
     for item in items:
         if type(item) in _SCALARS:
             continue
-        if type(item) is float:
+        if type(item) is float or depth == MAX_DEPTH:  # a float, or a container too deep
             return -1
-        held = _keys_held(item, depth + 1)
-        if held < 0:
-            return -1
-        count += held
+        if item:  # an empty list or object holds no keys
+            held = _keys_held(item, depth + 1)
+            if held < 0:
+                return -1
+            count += held
     return count
 
 
@@ -440,29 +470,34 @@ def compare_results(stored: object, result: Result) -> list[str]:
     if not isinstance(stored, dict):
         return [f"result: stored {_json_type(stored)}, expected an object"]
     out: list[str] = []
-    fresh = {"outcome": result.outcome, "crisis": result.crisis}  # as in result.to_dict()
-    for key in ("outcome", "crisis"):
-        if stored.get(key) != fresh[key]:
-            out.append(f"{key}: stored {_short(stored.get(key))}, recomputed {_short(fresh[key])}")
+    for key, fresh in (("outcome", result.outcome), ("crisis", result.crisis)):  # as in to_dict()
+        value = stored.get(key)
+        if value != fresh:
+            out.append(f"{key}: stored {_short(value)}, recomputed {_short(fresh)}")
     scores = stored.get("scores")
-    scores = scores if isinstance(scores, dict) else {}
-    fresh_scores = result.scores
-    for key in SCORE_KEYS:
-        if key in scores and scores[key] != fresh_scores[key]:
-            out.append(
-                f"scores.{key}: stored {_short(scores[key])}, recomputed "
-                f"{_short(fresh_scores[key])}"
-            )
+    if isinstance(scores, dict):
+        fresh_scores = result.scores
+        for key in SCORE_KEYS:
+            if key in scores and scores[key] != fresh_scores[key]:
+                out.append(
+                    f"scores.{key}: stored {_short(scores[key])}, recomputed "
+                    f"{_short(fresh_scores[key])}"
+                )
     findings = stored.get("findings")
+    # An id that is not text is compared as text (it matches no finding; a list cannot
+    # be in a set).
     stored_ids = (
-        {f.get("id") for f in findings if isinstance(f, dict)}
+        {
+            x if type(x) is str else str(x)
+            for x in [f.get("id") for f in findings if isinstance(f, dict)]
+        }
         if isinstance(findings, list)
         else set()
     )
-    fresh_ids = set(result.finding_ids)
+    fresh_ids = {f[0] for f in result.findings}
     if stored_ids != fresh_ids:
-        extra = sorted(str(x) for x in stored_ids - fresh_ids)
-        lacking = sorted(fresh_ids - {x for x in stored_ids if isinstance(x, str)})
+        lacking = sorted(fresh_ids - stored_ids)
+        extra = sorted(stored_ids - fresh_ids)
         parts = []
         if lacking:
             parts.append("not stored: " + ", ".join(lacking))

@@ -298,6 +298,58 @@ def test_written_records_take_the_fast_path(base: dict[str, Any]) -> None:
     assert both_paths(data)[0] == "ok"
 
 
+# --------------------------------------------------------------------------- as the app writes
+
+
+def rendered(value: Any) -> bytes:
+    """The bytes of a value written as the app writes records (two-space indent)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def test_written_records_are_recognised_as_rendered(base: dict[str, Any]) -> None:
+    """A record the app wrote is exactly orjson's rendering of what it holds."""
+    data = dump_record(build_record(base, created_at=WHEN, app_version="0.1.0"))
+    assert record._as_rendered(parse_json(data, "f.json"), data)
+
+
+def test_key_twice_in_a_written_record_is_refused(base: dict[str, Any]) -> None:
+    """A line repeated in a written record (a key twice) is refused, not read."""
+    data = dump_record(build_record(base, created_at=WHEN, app_version="0.1.0"))
+    line = b'    "phq9_9": 0,\n'
+    assert line in data
+    edited = data.replace(line, b'    "phq9_9": 3,\n' + line)
+    got = both_paths(edited)
+    assert got[:2] == ("refused", "record.not_json")
+    assert not takes_fast_path(edited)
+
+
+@pytest.mark.parametrize("innermost", [{"a": 1}, [], {}])
+@pytest.mark.parametrize("levels, code", [(MAX_DEPTH, "ok"), (MAX_DEPTH + 1, "refused")])
+def test_depth_limit_in_written_layout(innermost: Any, levels: int, code: str) -> None:
+    """Nesting in the written layout is read up to MAX_DEPTH levels and refused beyond."""
+    value: Any = innermost
+    for i in range(levels - 1):
+        value = [value] if i % 2 else {"b": value}
+    data = rendered(value)
+    assert both_paths(data)[0] == code
+    assert takes_fast_path(data) is (code == "ok")
+
+
+@pytest.mark.parametrize("number", [10**20, -(2**63) - 1, 2**64])
+def test_long_integer_in_written_layout_stays_exact(number: int) -> None:
+    """An integer beyond 64 bits in the written layout is read as that integer."""
+    data = rendered({"answers": {"age_years": number}})
+    assert both_paths(data) == ("ok", {"answers": {"age_years": number}})
+    assert not takes_fast_path(data)
+
+
+@SETTINGS
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_floats_in_written_layout_read_the_same(number: float) -> None:
+    """Any finite float in the written layout reads as the standard parser reads it."""
+    both_paths(rendered({"a": [number, {"b": number}]}))
+
+
 # --------------------------------------------------------------------------- generated JSON
 
 # A JSON tree whose objects are lists of (key, value) pairs, so a key can be written twice.
@@ -363,6 +415,13 @@ def test_generated_json_reads_the_same_on_both_paths(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     both_paths(data)
     both_paths(b"\xef\xbb\xbf" + data)
+    try:
+        value = json.loads(text, object_pairs_hook=dict)
+    except ValueError:
+        return
+    both_paths(
+        json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass") + b"\n"
+    )
 
 
 @SETTINGS
