@@ -517,6 +517,8 @@ def _checked(kind: int, spec: Any, value: Any) -> Any:
     if kind == _MULTI:
         if not isinstance(value, list):
             return _BAD
+        if not value:  # most multi answers: none of the options
+            return []
         for code in value:
             if code.__class__ is not str or code not in spec:
                 return _BAD
@@ -607,32 +609,26 @@ def _validate_and_prune_fast(
             continue
         if kind == _REPEAT:
             steps = spec[2]
-            entries = [_prune_entry_fast(steps, entry) for entry in value]
-            for i, entry in enumerate(entries):
-                for sub_id in _missing_in_entry_fast(steps, entry):
-                    missing.append(f"{qid}[{i}].{sub_id}")
-            value = entries
+            value = [
+                _prune_entry_fast(steps, entry, qid, i, missing) for i, entry in enumerate(value)
+            ]
         kept[qid] = value
     return kept, missing
 
 
-def _prune_entry_fast(steps: tuple[SubStep, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
-    """``_prune_entry`` with compiled tests."""
+def _prune_entry_fast(
+    steps: tuple[SubStep, ...], entry: Mapping[str, Any], qid: str, index: int, missing: list[str]
+) -> dict[str, Any]:
+    """``_prune_entry`` and ``missing_in_entry`` of a checked entry (no None values) in one
+    pass with compiled tests; missing ids are added to ``missing``. A sub-question's
+    conditions read only earlier sub-questions, so the answers kept so far decide."""
     kept: dict[str, Any] = {}
-    for sub_id, test, _required, _required_when in steps:
-        if sub_id in entry and (test is None or test(kept)):
-            kept[sub_id] = entry[sub_id]
-    return kept
-
-
-def _missing_in_entry_fast(steps: tuple[SubStep, ...], entry: Mapping[str, Any]) -> list[str]:
-    """``missing_in_entry`` with compiled tests."""
-    out: list[str] = []
     for sub_id, test, required, required_when in steps:
-        if (
-            sub_id not in entry
-            and (test is None or test(entry))
-            and (required or (bool(required_when) and conditions_hold(required_when, "all", entry)))
-        ):
-            out.append(sub_id)
-    return out
+        if test is not None and not test(kept):
+            continue
+        value = entry.get(sub_id)
+        if value is not None:
+            kept[sub_id] = value
+        elif required or (required_when and conditions_hold(required_when, "all", kept)):
+            missing.append(f"{qid}[{index}].{sub_id}")
+    return kept
