@@ -189,7 +189,16 @@ class Questionnaire(_Frozen):
 
 def load_questionnaire(path: Path | None = None) -> Questionnaire:
     """Load and check a questionnaire file (the bundled one by default); cached per path."""
-    return _load(Path(path or DEFAULT_PATH).resolve())
+    if path is None:
+        return _load_default()
+    return _load(Path(path).resolve())
+
+
+@cache
+def _load_default() -> Questionnaire:
+    # Resolving a path touches the file system: pages ask for the questionnaire many
+    # times per rerun, so the bundled one is resolved once.
+    return _load(Path(DEFAULT_PATH).resolve())
 
 
 @cache
