@@ -205,7 +205,8 @@ def test_staff_sessions_never_share_records() -> None:
 
 SCANNED = ("ui", "screening")
 # Cached functions may take only these parameters (static data: files, fonts, regions).
-CACHE_PARAMS = {"path", "modified", "style", "region", "code"}
+# "question": a questionnaire item (its text and options), never an answer
+CACHE_PARAMS = {"path", "modified", "style", "region", "code", "question"}
 CACHE_DECORATORS = {"cache", "lru_cache", "cache_data", "cache_resource"}
 MUTATORS = {
     "append",

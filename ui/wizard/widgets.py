@@ -7,7 +7,8 @@ explicit "None of these" box.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 
 import streamlit as st
 
@@ -31,9 +32,16 @@ def show_help(q: Question) -> None:
         st.caption(md_escape(q.help))
 
 
-def label(q: Question) -> str:
+@cache
+def label(question: Question) -> str:
     """The visible label of a question (escaped for labels: shown and read as written)."""
-    return label_escape(q.text)
+    return label_escape(question.text)
+
+
+@cache
+def _option_labels(question: Question) -> Callable[[object], str]:
+    """The shown label of each option code (the questionnaire is static: worked out once)."""
+    return {c: md_escape(question.label_of(c)) for c in question.codes_in_order}.__getitem__
 
 
 SELECTBOX_OVER = 8  # a single question with more options than this gets a searchable picker
@@ -82,7 +90,7 @@ def render_input(q: Question, key: str, problem: str | None) -> None:
             label(q),
             options=q.codes_in_order,
             index=None,
-            format_func=lambda code: md_escape(q.label_of(code)),
+            format_func=_option_labels(q),
             horizontal=q.type in ("ynu", "ynp"),
             key=key,
             persist_state=PERSIST,
