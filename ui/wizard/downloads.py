@@ -163,12 +163,17 @@ def progress_bytes(raw: Mapping[str, Any], step: str) -> bytes:
     return dump_record(make_record(raw, status="in_progress", step=step))
 
 
-def save_progress_button(raw: Mapping[str, Any], step: str) -> None:
-    """The "Save my progress" button of a step: a progress file, built only on click."""
-    snapshot = dict(raw)
+def save_progress_button(raw: Mapping[str, Any] | list[dict[str, Any]], step: str) -> None:
+    """The "Save my progress" button: a progress file, built only on click.
+
+    ``raw`` is the answers, or a one-item list holding the latest answers (a step's
+    ``live.answers_box``): a question answered since the page was drawn reran only
+    itself and refreshed the box, so the file holds the answers as they are at the click.
+    """
+    box = raw if isinstance(raw, list) else [dict(raw)]
     st.download_button(
         "Save my progress to a file",
-        data=guarded(PROGRESS_FILE, lambda: progress_bytes(snapshot, step)),
+        data=guarded(PROGRESS_FILE, lambda: progress_bytes(dict(box[0]), step)),
         file_name=PROGRESS_FILE,
         mime=JSON,
         on_click="ignore",

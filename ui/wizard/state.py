@@ -10,6 +10,10 @@ Answers live in the widgets' own keys, kept while a step is not shown
     wiz:trials           row ids of the antidepressant trials, in order (list of int)
     t:<row>:<sub id>     one widget per sub-answer of a trial row
 
+Only the current step's answers are in those keys while the step is shown; the others
+wait in one dict, ``wiz:answers`` (``focus_section``). Streamlit copies the whole of
+session state once per keyed radio on every run, so fewer keys make every rerun cheaper.
+
 ``answers_from_state`` is the one function that turns these into the answers dict.
 ``load_answers`` does the reverse (resume from a file); ``clear_all`` wipes everything.
 
@@ -28,6 +32,7 @@ Navigation and messages:
     wiz:scroll           the view changed: scroll to the top (and focus the heading) once
     wiz:scrolls          a counter that makes each scroll script new
     wiz:trial_seq        the next trial row id (row ids are never reused)
+    wiz:answers          the answers of the steps not shown, by widget key (focus_section)
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ CONFIRM_CLEAR = "wiz:confirm_clear"
 SCROLL = "wiz:scroll"
 TRIALS = "wiz:trials"
 TRIAL_SEQ = "wiz:trial_seq"
+STASH = "wiz:answers"
 
 NONE = "__none"
 PREFIXES = ("q:", "t:", "wiz:")
@@ -123,11 +129,22 @@ def trial_entry(state: Mapping[str, Any], q: Question, row: int) -> dict[str, An
     return entry
 
 
+def with_stashed(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Session state with the answers of the steps not shown put back in their keys."""
+    stash = state.get(STASH)
+    if not isinstance(stash, dict) or not stash:
+        return state
+    merged = dict(stash)
+    merged.update(state)
+    return merged
+
+
 def answers_from_state(state: Mapping[str, Any], qn: Questionnaire) -> dict[str, Any]:
     """The answers dict (spec §2) from the widget keys: unvalidated, hidden answers kept.
 
     Validate with ``screening.answers.validate_answers`` and prune before using it.
     """
+    state = with_stashed(state)
     answers: dict[str, Any] = {}
     for q in qn.questions:
         value = question_value(state, q)
@@ -137,16 +154,54 @@ def answers_from_state(state: Mapping[str, Any], qn: Questionnaire) -> dict[str,
 
 
 def crisis_answers(state: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the answers the crisis flag reads, straight from session state (cannot fail)."""
-    return {k: state.get(qkey(k)) for k in ("phq9_9", *SAFETY_ITEMS)}
+    """Only the answers the crisis flag reads, straight from session state (shown step or
+    stash)."""
+    stash = state.get(STASH)
+    stashed = stash if isinstance(stash, dict) else {}
+    out: dict[str, Any] = {}
+    for item in ("phq9_9", *SAFETY_ITEMS):
+        key = qkey(item)
+        out[item] = state.get(key) if key in state else stashed.get(key)
+    return out
 
 
 # --------------------------------------------------------------------------- writing
 
 
 def answer_keys(state: Mapping[str, Any]) -> list[str]:
-    """Every session key that holds an answer or a trial row."""
-    return [k for k in state if isinstance(k, str) and (k.startswith(("q:", "t:")) or k == TRIALS)]
+    """Every session key that holds an answer, a trial row or the answers of other steps."""
+    return [
+        k
+        for k in state
+        if isinstance(k, str) and (k.startswith(("q:", "t:")) or k in (TRIALS, STASH))
+    ]
+
+
+def section_of_key(key: str, qn: Questionnaire) -> str | None:
+    """The section whose answer the widget key ``key`` holds (None: not an answer key)."""
+    if key.startswith("t:"):
+        repeat = qn.by_id.get(REPEAT_ID)
+        return repeat.section if repeat is not None else None
+    if key.startswith("q:"):
+        q = qn.by_id.get(key[2:].split(":", 1)[0])
+        return q.section if q is not None else None
+    return None
+
+
+def focus_section(state: State, qn: Questionnaire, section_id: str) -> None:
+    """Keep only the answers of ``section_id`` in their widget keys; put the others in the
+    stash (and take this section's out of it). Call before the step's widgets are drawn."""
+    stash = state.get(STASH)
+    stash = dict(stash) if isinstance(stash, dict) else {}
+    for key in [k for k in list(state) if isinstance(k, str) and k.startswith(("q:", "t:"))]:
+        if section_of_key(key, qn) != section_id:
+            stash[key] = state[key]
+            del state[key]
+    for key in [k for k in stash if section_of_key(k, qn) == section_id]:
+        value = stash.pop(key)
+        if key not in state:
+            state[key] = value
+    state[STASH] = stash
 
 
 def clear_all(state: State) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import streamlit as st
 
 from screening.answers import is_enabled, prune
+from screening.questionnaire import Section
 from ui.common import md_escape
-from ui.wizard import flow
+from ui.wizard import flow, live
 from ui.wizard import state as S
 from ui.wizard.checks import step_problems
 from ui.wizard.downloads import save_progress_button
@@ -23,6 +24,7 @@ def render(raw: dict[str, Any]) -> None:
     pruned = prune(raw, qn)
     sections = flow.enabled_sections(pruned, qn)
     section = flow.current_step(pruned, qn)
+    S.focus_section(state, qn, section.id)
     number = [s.id for s in sections].index(section.id) + 1
     total = len(sections) + 1
     st.title(f"Step {number} of {total} — {section.title}", anchor=False)
@@ -30,6 +32,12 @@ def render(raw: dict[str, Any]) -> None:
     if section.intro:
         st.markdown(md_escape(section.intro))
 
+    with live.whole_page(raw, pruned, qn):
+        _page_body(raw, pruned, section, state)
+
+
+def _page_body(raw: dict[str, Any], pruned: dict[str, Any], section: Section, state: Any) -> None:
+    qn = flow.questionnaire()
     problems: dict[str, str] = {}
     if state.get(S.CHECKED) == section.id:
         problems = step_problems(raw, qn, section.id)
@@ -47,9 +55,7 @@ def render(raw: dict[str, Any]) -> None:
         if q.type == "repeat":
             render_trials(q, problems)
         else:
-            render_question(q, problems)
-        if q.id == "phq9_9":
-            _support_under_item9(state)
+            _question(q.id, problems.get(q.id))
 
     if section.attribution:
         st.caption(md_escape(section.attribution))
@@ -74,6 +80,15 @@ def render(raw: dict[str, Any]) -> None:
     _save_or_clear(raw, section.id)
 
 
+@live.part
+def _question(question_id: str, problem: str | None) -> None:
+    """One question with its help and problem; rerun alone when it is answered."""
+    q = flow.questionnaire().by_id[question_id]
+    render_question(q, {q.id: problem} if problem else {})
+    if q.id == "phq9_9":
+        _support_under_item9(st.session_state)
+
+
 def _support_under_item9(state: Any) -> None:
     """Right under item 9, as soon as it is above "Not at all": support, where the eyes are."""
     from ui.wizard import crisis_panel
@@ -90,7 +105,7 @@ def _save_or_clear(raw: dict[str, Any], step: str) -> None:
         "file can read your answers."
     )
     with st.container(horizontal=True, key="step-save"):
-        save_progress_button(raw, step)
+        save_progress_button(live.answers_box(state), step)
         if not state.get(S.CONFIRM_CLEAR):
             st.button("Clear my answers", key="wiz:clear", on_click=flow.ask_clear)
     if state.get(S.CONFIRM_CLEAR):

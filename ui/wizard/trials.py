@@ -15,6 +15,7 @@ from screening.answers import conditions_hold
 from screening.questionnaire import Question
 from screening.scoring import assess_trial
 from ui.common import md_escape
+from ui.wizard import live
 from ui.wizard import state as S
 from ui.wizard.widgets import PERSIST, render_input, show_problem
 
@@ -54,6 +55,32 @@ def trial_note(entry: Mapping[str, object]) -> str | None:
     )
 
 
+@live.part
+def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, str]) -> None:
+    """One antidepressant: a bordered box of inputs; rerun alone when one is answered."""
+    from ui.wizard.flow import questionnaire
+
+    q = questionnaire().by_id[question_id]
+    item = q.item_label or "Antidepressant"
+    entry = S.trial_entry(st.session_state, q, row)
+    with st.container(border=True, key=f"trial-{row}"):
+        st.markdown(f"**{md_escape(item)} {index + 1}**")
+        for sub in q.items:
+            if not conditions_hold(sub.enabled_when, sub.enabled_behavior, entry):
+                continue
+            render_input(sub, S.trial_key(row, sub.id), problems.get(sub.id))
+        note = trial_note(entry)
+        if note:
+            st.caption(md_escape(note))
+        st.button(
+            f"Remove {item.lower()} {index + 1}",
+            key=f"wiz:remove:{row}",
+            icon=":material/delete:",
+            on_click=_remove_row,
+            args=(row, tuple(sub.id for sub in q.items)),
+        )
+
+
 def render_trials(q: Question, problems: Mapping[str, str]) -> None:
     """The repeat question ``ad_trials``."""
     state = st.session_state
@@ -64,28 +91,13 @@ def render_trials(q: Question, problems: Mapping[str, str]) -> None:
     )
     st.info(ADEQUATE_TRIAL, icon=":material/info:")
     rows = S.trial_rows(state)
-    sub_ids = tuple(sub.id for sub in q.items)
-    item = q.item_label or "Antidepressant"
     for index, row in enumerate(rows):
-        entry = S.trial_entry(state, q, row)
-        with st.container(border=True, key=f"trial-{row}"):
-            st.markdown(f"**{md_escape(item)} {index + 1}**")
-            for sub in q.items:
-                if not conditions_hold(sub.enabled_when, sub.enabled_behavior, entry):
-                    continue
-                render_input(
-                    sub, S.trial_key(row, sub.id), problems.get(f"{q.id}[{index}].{sub.id}")
-                )
-            note = trial_note(entry)
-            if note:
-                st.caption(md_escape(note))
-            st.button(
-                f"Remove {item.lower()} {index + 1}",
-                key=f"wiz:remove:{row}",
-                icon=":material/delete:",
-                on_click=_remove_row,
-                args=(row, sub_ids),
-            )
+        row_problems = {
+            sub.id: problems[key]
+            for sub in q.items
+            if (key := f"{q.id}[{index}].{sub.id}") in problems
+        }
+        _trial_row(q.id, row, index, row_problems)
     limit = q.max_items or 15
     if len(rows) < limit:
         st.button(

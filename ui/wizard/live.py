@@ -1,0 +1,120 @@
+"""Answering a question reruns only that question, not the whole page.
+
+Each question of a step (and each antidepressant row) is an ``st.fragment``: a click in
+it reruns just that part, which is several times cheaper for the server than rerunning
+the page. What lies outside and depends on the answers — the crisis panel at the top,
+"Step n of N", which questions are shown, the problems of a failed Next, the trial rows —
+is summed up in ``signature``, taken by every whole-page run. A part that finds the
+signature changed reruns the whole page at once (``st.rerun(scope="app")``), so the
+crisis panel still appears the moment item 9 is answered above "Not at all", and a
+follow-up question appears the moment the answer that opens it is given.
+
+The "Save my progress" button is outside every part; it reads the answers from
+``answers_box``, which every run (whole page or part) refreshes, so a saved file always
+holds the latest answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, MutableMapping
+from contextvars import ContextVar
+from typing import Any, ParamSpec
+
+import streamlit as st
+
+from screening.answers import is_enabled, prune
+from screening.questionnaire import Questionnaire
+from ui.wizard import state as S
+
+SIGNATURE = "wiz:page_signature"
+ANSWERS_BOX = "wiz:answers_box"
+
+P = ParamSpec("P")
+
+# True while a whole-page run draws the parts (a script run has its own thread and
+# context, so this never leaks into another run or session).
+_WHOLE_PAGE: ContextVar[bool] = ContextVar("whole_page", default=False)
+
+
+def signature(
+    state: MutableMapping[str, Any], pruned: dict[str, Any], qn: Questionnaire
+) -> tuple[object, ...]:
+    """What the page outside its parts shows, as far as the (pruned) answers and the
+    buttons decide it."""
+    from ui.wizard import crisis_panel, flow
+
+    step = state.get(S.STEP)
+    return (
+        state.get(S.VIEW),
+        step,
+        state.get(S.CHECKED),
+        state.get(S.FROM_REVIEW),
+        state.get(S.CONFIRM_CLEAR),
+        crisis_panel.should_show(state),
+        tuple(s.id for s in flow.enabled_sections(pruned, qn)),
+        tuple(q.id for q in qn.in_section(str(step)) if is_enabled(q, pruned, qn))
+        if step in qn.section_by_id
+        else (),
+        tuple(S.trial_rows(state)),
+    )
+
+
+def answers_box(state: MutableMapping[str, Any]) -> list[dict[str, Any]]:
+    """A one-item list holding the latest answers of this session (in its session state)."""
+    box = state.get(ANSWERS_BOX)
+    if not isinstance(box, list) or len(box) != 1:
+        box = [{}]
+        state[ANSWERS_BOX] = box
+    return box
+
+
+@contextlib.contextmanager
+def whole_page(raw: dict[str, Any], pruned: dict[str, Any], qn: Questionnaire) -> Iterator[None]:
+    """Around the parts in a whole-page run of a step: note what the page shows, and let
+    the parts know they need not check it."""
+    state = st.session_state
+    state[SIGNATURE] = signature(state, pruned, qn)
+    answers_box(state)[0] = dict(raw)
+    token = _WHOLE_PAGE.set(True)
+    try:
+        yield
+    finally:
+        _WHOLE_PAGE.reset(token)
+
+
+def _refresh_or_rerun_page() -> None:
+    """In a part's own run: keep the saved answers current, or rerun the whole page when
+    anything outside the part is due to change."""
+    from ui.wizard import flow
+
+    if _WHOLE_PAGE.get():
+        return
+    state = st.session_state
+    try:
+        qn = flow.questionnaire()
+        raw = flow.answers()
+        answers_box(state)[0] = raw
+        stale = bool(
+            state.get(S.SCROLL)
+            or state.get(S.CHECKED) is not None  # problems shown: their count is on the page
+            or state.get(SIGNATURE) != signature(state, prune(raw, qn), qn)
+        )
+    except Exception:  # whatever failed, the whole page (crisis panel first) is safer
+        stale = True
+    if stale:
+        st.rerun(scope="app")
+
+
+def part(render: Callable[P, None]) -> Callable[P, None]:
+    """A part of a step: an ``st.fragment`` that reruns the page when it must."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        _refresh_or_rerun_page()
+        render(*args, **kwargs)
+
+    run.__name__ = render.__name__
+    run.__qualname__ = render.__qualname__
+    run.__module__ = render.__module__
+    fragment: Callable[P, None] = st.fragment(run)
+    return fragment
