@@ -161,3 +161,24 @@ def test_progress_file_holds_answers_given_after_the_page_was_drawn(
     box[0] = {**box[0], "phq9_1": 2}  # what the run of item 1's part does after a click
     saved = json.loads(build())
     assert saved["answers"]["phq9_1"] == 2
+
+
+def test_a_broken_question_leaves_the_rest_of_the_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question that fails to draw shows a plain message in its place; the others and the
+    crisis panel still show."""
+    import ui.wizard.step as step_module
+
+    original = step_module.render_question
+
+    def broken(q: Any, problems: Any) -> None:
+        if q.id == "phq9_3":
+            raise RuntimeError("drawing failed")
+        original(q, problems)
+
+    monkeypatch.setattr(step_module, "render_question", broken)
+    answers = dict(vignette("typical-trd"), phq9_9=1)
+    at = new_app()
+    _walk_to(at, answers, "phq9")
+    fill_step(at, answers)
+    errors = [e.value for e in at.error]
+    assert (live.PART_ERROR in errors, crisis_first(at), len(at.radio)) == (True, True, 9)

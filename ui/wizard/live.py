@@ -27,6 +27,10 @@ from screening.answers import is_enabled, prune
 from screening.questionnaire import Questionnaire
 from ui.wizard import state as S
 
+PART_ERROR = (
+    "Sorry, this question could not be shown. Your other answers are safe. Try again, or go "
+    "back a step and return."
+)
 SIGNATURE = "wiz:page_signature"
 ANSWERS_BOX = "wiz:answers_box"
 
@@ -111,7 +115,10 @@ def part(render: Callable[P, None]) -> Callable[P, None]:
 
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         _refresh_or_rerun_page()
-        render(*args, **kwargs)
+        try:
+            render(*args, **kwargs)
+        except Exception:  # one broken question must not take the page (or a traceback) with it
+            st.error(PART_ERROR, icon=":material/error:")
 
     run.__name__ = render.__name__
     run.__qualname__ = render.__qualname__
