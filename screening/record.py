@@ -475,8 +475,8 @@ def compare_results(stored: object, result: Result) -> list[str]:
         if value != fresh:
             out.append(f"{key}: stored {_short(value)}, recomputed {_short(fresh)}")
     scores = stored.get("scores")
-    if isinstance(scores, dict):
-        fresh_scores = result.scores
+    fresh_scores = result.scores
+    if isinstance(scores, dict) and scores != fresh_scores:  # equal: nothing to report
         for key in SCORE_KEYS:
             if key in scores and scores[key] != fresh_scores[key]:
                 out.append(

@@ -693,6 +693,7 @@ _COMPILED = tuple(
     for r in ORDERED_CATALOGUE
 )
 _new_tuple = tuple.__new__  # builds the named tuples without their Python-level __new__
+_REVIEW_IDS = frozenset(r.id for r in CATALOGUE if r.kind == "review")  # any: review first
 
 
 def evaluate_pruned(kept: dict[str, Any], missing: Sequence[str]) -> Result:
@@ -706,7 +707,7 @@ def evaluate_pruned(kept: dict[str, Any], missing: Sequence[str]) -> Result:
         if evidence is not None:
             findings.append(_new_tuple(Finding, (rule_id, kind, title, patient, source, evidence)))
     fired = {f[0] for f in findings}
-    outcome = choose_outcome(fired, findings, bool(missing))
+    outcome = choose_outcome(fired, bool(missing))
     return _new_tuple(
         Result,
         (
@@ -721,13 +722,13 @@ def evaluate_pruned(kept: dict[str, Any], missing: Sequence[str]) -> Result:
     )
 
 
-def choose_outcome(fired: set[str], findings: list[Finding], incomplete: bool) -> Outcome:
-    """Spec §6: first match wins."""
+def choose_outcome(fired: set[str], incomplete: bool) -> Outcome:
+    """Spec §6 from the ids of the findings that fired: first match wins."""
     if "F-URGENT" in fired:
         return "seek_help_now"
     if incomplete:
         return "incomplete"
-    if any(f.kind == "review" for f in findings):
+    if not fired.isdisjoint(_REVIEW_IDS):
         return "clinician_review_first"
     if {"F-TRD-PATTERN", "F-SYMPTOMS-MODERATE", "F-DIAGNOSED"} <= fired:
         return "discuss_ketamine"

@@ -33,3 +33,12 @@ def test_scores_that_are_not_an_object_are_ignored(base: dict[str, Any]) -> None
     """Stored scores that are not an object add no score mismatch."""
     stored = {"outcome": "discuss_ketamine", "crisis": False, "scores": [1, 2]}
     assert not any(m.startswith("scores.") for m in mismatches_of(base, stored))
+
+
+def test_one_wrong_score_is_named(base: dict[str, Any]) -> None:
+    """A stored score that differs from the recomputed one is named with both values."""
+    fresh = read_record(json.dumps({"answers": base}).encode(), "f.json").result
+    scores = {**fresh.scores, "phq9_total": 3}
+    stored = {"outcome": fresh.outcome, "crisis": fresh.crisis, "scores": scores}
+    found = [m for m in mismatches_of(base, stored) if m.startswith("scores.")]
+    assert found == [f"scores.phq9_total: stored 3, recomputed {fresh.scores['phq9_total']}"]
