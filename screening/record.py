@@ -260,6 +260,8 @@ def _as_rendered(obj: Any, raw: bytes) -> bool:
     2 * MAX_DEPTH spaces is the only way the rendering can hold a list or object inside
     MAX_DEPTH others.
     """
+    if raw[1:2] != b"\n":  # a rendering puts what its outer list or object holds on new lines
+        return False
     try:
         rendered = orjson.dumps(obj, option=_RENDERING)
     except orjson.JSONEncodeError:  # nested past orjson's own limit for writing
