@@ -51,8 +51,14 @@ def spy_downloads(
 
     original = MediaFileManager.add_deferred
 
-    def spy(self: Any, data_callable: Any, mimetype: Any, coordinates: Any,
-            file_name: Any = None, **kwargs: Any) -> Any:
+    def spy(
+        self: Any,
+        data_callable: Any,
+        mimetype: Any,
+        coordinates: Any,
+        file_name: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         on_add(file_name, data_callable)
         return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 

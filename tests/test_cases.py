@@ -580,7 +580,17 @@ CASES = [
     Case(
         "half-finished-crisis",
         "A half-finished form with item 9 positive still raises crisis.",
-        dict.fromkeys(("dx_depression", "episode_duration", "dx_bipolar", "psychosis_history", "ad_trials", "augmentation"), DROP)
+        dict.fromkeys(
+            (
+                "dx_depression",
+                "episode_duration",
+                "dx_bipolar",
+                "psychosis_history",
+                "ad_trials",
+                "augmentation",
+            ),
+            DROP,
+        )
         | {"phq9_9": 3},
         "incomplete",
         ("F-CRISIS-RESOURCES",),

@@ -124,12 +124,19 @@ def test_record_write_read_is_lossless(answers: dict[str, Any]) -> None:
 
 
 JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 600), st.floats(allow_nan=True),
-    st.text(max_size=5), st.lists(st.sampled_from(["yes", "no", "x", "opioid"]), max_size=3),
-    st.just([{"medication": "other", "weeks": 8}]), st.just({"a": 1}),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 600),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.lists(st.sampled_from(["yes", "no", "x", "opioid"]), max_size=3),
+    st.just([{"medication": "other", "weeks": 8}]),
+    st.just({"a": 1}),
 )
-NOISY = st.tuples(ANSWERS, st.dictionaries(st.sampled_from([q.id for q in QN.questions] + ["bogus"]),
-                                           JUNK, max_size=3)).map(lambda t: {**t[0], **t[1]})
+NOISY = st.tuples(
+    ANSWERS,
+    st.dictionaries(st.sampled_from([q.id for q in QN.questions] + ["bogus"]), JUNK, max_size=3),
+).map(lambda t: {**t[0], **t[1]})
 
 
 def _two_step(raw: dict[str, Any]) -> tuple[str, Any]:
