@@ -561,7 +561,7 @@ def validate_and_prune(raw: object, questionnaire: Questionnaire) -> tuple[Answe
     steps: anything the single pass does not accept is handed to them.
     """
     if isinstance(raw, dict) and raw.__class__ is dict:
-        fast = _validate_and_prune_fast(raw, questionnaire)
+        fast = _fast_function(questionnaire)(raw)
         if fast is not None:
             return fast
     return prune_and_find_missing(validate_answers(raw, questionnaire), questionnaire)
@@ -632,3 +632,223 @@ def _prune_entry_fast(
         elif required or (required_when and conditions_hold(required_when, "all", kept)):
             missing.append(f"{qid}[{index}].{sub_id}")
     return kept
+
+
+# --------------------------------------------------------------------------- one function
+
+
+class _FastSource:
+    """Python source of ``_validate_and_prune_fast`` for one questionnaire, with the plan's
+    loops unrolled: one block per question, the checks of its kind written out inline."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, object] = {}
+        self.lines: list[str] = []
+
+    def name(self, value: object) -> str:
+        """A global name for ``value`` in the generated source."""
+        name = f"_k{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def line(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def literal(self, value: object) -> str:
+        return repr(value) if type(value) in (str, int, bool) else self.name(value)
+
+    def condition(self, c: Condition, answers: str) -> str:
+        """An expression with the truth of ``compile_condition(c)(answers)``."""
+        key, value = repr(c.question), self.literal(c.value)
+        x = f"(x := {answers}.get({key}))"
+        if c.operator == "=":
+            return f"({value} in x if {x}.__class__ is list else x == {value})"
+        if c.operator == "!=":
+            return f"({value} not in x if {x}.__class__ is list else x != {value})"
+        if c.operator == "exists":
+            return f"(({answers}.get({key}) is not None) is {value})"
+        test = self.name(compile_condition(c))
+        if c.operator in _ORDERINGS and type(c.value) is int:  # lists: the compiled test
+            return f"(x {c.operator} {value} if {x}.__class__ is int else {test}({answers}))"
+        return f"{test}({answers})"
+
+    def conditions(self, conditions: Sequence[Condition], behavior: str, answers: str) -> str:
+        """``compile_conditions`` as an expression ("" for no conditions)."""
+        parts = [self.condition(c, answers) for c in conditions]
+        if len(parts) <= 1:
+            return "".join(parts)
+        return "(" + (" or " if behavior == "any" else " and ").join(parts) + ")"
+
+    def gate(self, q: Question, questionnaire: Questionnaire, answers: str) -> str:
+        """The gate of ``_gates`` as an expression ("" when always shown)."""
+        parts = []
+        if q.section is not None:
+            section = questionnaire.section_by_id[q.section]
+            parts.append(self.conditions(section.enabled_when, section.enabled_behavior, answers))
+        parts.append(self.conditions(q.enabled_when, q.enabled_behavior, answers))
+        return " and ".join(p for p in parts if p)
+
+    def check(self, indent: int, kind: int, spec: Any, v: str) -> None:
+        """Source that leaves the normalised value of the non-None ``v`` in ``v`` (None for
+        blank text) or returns None (as ``_checked`` returning _BAD)."""
+        if kind == _CODE:
+            self.line(indent, f"if {v}.__class__ not in _STR_INT or {v} not in {self.name(spec)}:")
+            self.line(indent + 1, "return None")
+        elif kind == _INTEGER and type(spec[0]) is int and type(spec[1]) is int:
+            self.line(indent, f"if {v}.__class__ is not int or not {spec[0]} <= {v} <= {spec[1]}:")
+            self.line(indent + 1, "return None")
+        elif kind == _TEXT and type(spec) is int:
+            self.line(indent, f"if not isinstance({v}, str):")
+            self.line(indent + 1, "return None")
+            self.line(indent, f"{v} = {v}.strip()")
+            self.line(indent, f"if '\\x00' in {v} or len({v}) > {spec}:")
+            self.line(indent + 1, "return None")
+            self.line(indent, f"if not {v}:")
+            self.line(indent + 1, f"{v} = None")
+        elif kind == _MULTI:
+            codes = self.name(spec)
+            self.line(indent, f"if not isinstance({v}, list):")
+            self.line(indent + 1, "return None")
+            self.line(indent, f"if {v}:")
+            self.line(indent + 1, f"for c in {v}:")
+            self.line(indent + 2, f"if c.__class__ is not str or c not in {codes}:")
+            self.line(indent + 3, "return None")
+            self.line(indent + 1, f"if len(set({v})) != len({v}):")
+            self.line(indent + 2, "return None")
+            self.line(indent + 1, f"{v} = list({v})")
+            self.line(indent, "else:")
+            self.line(indent + 1, f"{v} = []")
+        elif kind == _REPEAT:
+            self.repeat(indent, spec, v)
+        else:  # anything unusual: the general check
+            self.line(indent, f"{v} = _checked({kind}, {self.name(spec)}, {v})")
+            self.line(indent, f"if {v} is _BAD:")
+            self.line(indent + 1, "return None")
+
+    def repeat(self, indent: int, spec: Any, v: str) -> None:
+        max_items, subs, _steps = spec
+        too_many = f" or len({v}) > {max_items}" if type(max_items) is int else ""
+        if max_items is not None and not too_many:
+            too_many = f" or len({v}) > {self.name(max_items)}"
+        self.line(indent, f"if not isinstance({v}, list){too_many}:")
+        self.line(indent + 1, "return None")
+        self.line(indent, "entries = []")
+        self.line(indent, f"for entry in {v}:")
+        self.line(indent + 1, "if entry.__class__ is not dict and not isinstance(entry, Mapping):")
+        self.line(indent + 2, "return None")
+        self.line(indent + 1, "clean = {}")
+        self.line(indent + 1, "for key, x in entry.items():")
+        self.line(indent + 2, "if key.__class__ is not str:")
+        self.line(indent + 3, "return None")
+        keyword = "if"
+        for sub_id, (sub_kind, sub_spec) in subs.items():
+            self.line(indent + 2, f"{keyword} key == {sub_id!r}:")
+            self.line(indent + 3, "if x is None:")
+            self.line(indent + 4, "continue")
+            self.check(indent + 3, sub_kind, sub_spec, "x")
+            if sub_kind == _TEXT:
+                self.line(indent + 3, "if x is not None:")
+                self.line(indent + 4, "clean[key] = x")
+            else:
+                self.line(indent + 3, "clean[key] = x")
+            keyword = "elif"
+        if keyword == "if":
+            self.line(indent + 2, "return None")
+        else:
+            self.line(indent + 2, "else:")
+            self.line(indent + 3, "return None")
+        self.line(indent + 1, "entries.append(clean)")
+        self.line(indent, f"{v} = entries")
+
+    def prune_entries(self, indent: int, q: Question, steps: tuple[SubStep, ...], v: str) -> None:
+        """``_prune_entry_fast`` of every entry of ``v``, written out."""
+        self.line(indent, "pruned = []")
+        self.line(indent, f"for i, entry in enumerate({v}):")
+        self.line(indent + 1, "k = {}")
+        for (sub_id, test, required, required_when), sub in zip(steps, q.items, strict=True):
+            inner = indent + 1
+            if test is not None:
+                self.line(
+                    inner, f"if {self.conditions(sub.enabled_when, sub.enabled_behavior, 'k')}:"
+                )
+                inner += 1
+            self.line(inner, f"x = entry.get({sub_id!r})")
+            self.line(inner, "if x is not None:")
+            self.line(inner + 1, f"k[{sub_id!r}] = x")
+            where = f'f"{q.id}[{{i}}].{sub_id}"'
+            if required:
+                self.line(inner, "else:")
+                self.line(inner + 1, f"missing.append({where})")
+            elif required_when:
+                self.line(inner, f"elif conditions_hold({self.name(required_when)}, 'all', k):")
+                self.line(inner + 1, f"missing.append({where})")
+        self.line(indent + 1, "pruned.append(k)")
+        self.line(indent, f"{v} = pruned")
+
+    def step(self, step: FastStep, questionnaire: Questionnaire) -> None:
+        qid, gate, required, required_when, kind, spec, q = step
+        self.line(1, f"v = get({qid!r})")
+        self.line(1, "if v is not None:")
+        self.check(2, kind, spec, "v")
+        indent = 1
+        if gate is not None:
+            self.line(1, f"if {self.gate(q, questionnaire, 'kept')}:")
+            indent = 2
+        self.line(indent, "if v is None:")
+        if required:
+            self.line(indent + 1, f"missing.append({qid!r})")
+        elif required_when:
+            self.line(indent + 1, f"if conditions_hold({self.name(required_when)}, 'all', kept):")
+            self.line(indent + 2, f"missing.append({qid!r})")
+        else:
+            self.line(indent + 1, "pass")
+        self.line(indent, "else:")
+        if kind == _REPEAT:
+            self.prune_entries(indent + 1, q, spec[2], "v")
+        self.line(indent + 1, f"kept[{qid!r}] = v")
+
+
+def _fast_function(
+    questionnaire: Questionnaire,
+) -> Callable[[dict[Any, Any]], tuple[Answers, list[str]] | None]:
+    """``_validate_and_prune_fast`` for this questionnaire as one generated function (same
+    answer for every input); its source is the function's ``source`` attribute. Derived once."""
+    cached = questionnaire.__dict__.get("_fast_function")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    ids, plan = _fast_plan(questionnaire)
+    src = _FastSource()
+    for run, step in plan:
+        for qid, codes in run:
+            src.line(1, f"v = get({qid!r})")
+            src.line(1, "if v is None:")
+            src.line(2, f"missing.append({qid!r})")
+            src.line(1, f"elif v.__class__ in _STR_INT and v in {src.name(codes)}:")
+            src.line(2, f"kept[{qid!r}] = v")
+            src.line(1, "else:")
+            src.line(2, "return None")
+        if step is not None:
+            src.step(step, questionnaire)
+    head = [
+        "def validate_and_prune_fast(raw):",
+        "    if not raw.keys() <= _ids:",
+        "        return None",
+        "    get = raw.get",
+        "    kept = {}",
+        "    missing = []",
+    ]
+    source = "\n".join([*head, *src.lines, "    return kept, missing"]) + "\n"
+    namespace: dict[str, Any] = {
+        **src.names,
+        "_ids": ids,
+        "_STR_INT": _STR_INT,
+        "_BAD": _BAD,
+        "_checked": _checked,
+        "Mapping": Mapping,
+        "conditions_hold": conditions_hold,
+    }
+    exec(compile(source, "<screening.answers._fast_function>", "exec"), namespace)  # noqa: S102
+    function = namespace["validate_and_prune_fast"]
+    function.source = source
+    questionnaire.__dict__["_fast_function"] = function  # static data derived from a frozen model
+    return function  # type: ignore[no-any-return]

@@ -27,7 +27,7 @@ from screening.predicates import (
     above,
     at_least,
     below,
-    compile_predicate,
+    compile_all,
 )
 from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.safety import CRISIS_RULE
@@ -687,10 +687,10 @@ def evaluate(answers: Mapping[str, Any], questionnaire: Questionnaire | None = N
 
 _default_questionnaire = cache(load_questionnaire)  # the bundled file, without re-resolving
 
-# (test, id, kind, title, patient text, source) per rule, in display order; built once.
-_COMPILED = tuple(
-    (compile_predicate(r.when), r.id, r.kind, r.title, r.patient, r.source)
-    for r in ORDERED_CATALOGUE
+# The findings that fire for given facts, in display order: one generated function that does
+# what calling every rule's predicate does (see ``compile_all``); built once.
+_fire = compile_all(
+    [(r.when, (r.id, r.kind, r.title, r.patient, r.source)) for r in ORDERED_CATALOGUE], Finding
 )
 _new_tuple = tuple.__new__  # builds the named tuples without their Python-level __new__
 _REVIEW_IDS = frozenset(r.id for r in CATALOGUE if r.kind == "review")  # any: review first
@@ -701,11 +701,7 @@ def evaluate_pruned(kept: dict[str, Any], missing: Sequence[str]) -> Result:
     (as ``prune_and_find_missing`` or ``validate_and_prune`` return them)."""
     scores = compute_scores(kept)
     facts = {**kept, **scores}
-    findings: list[Finding] = []
-    for test, rule_id, kind, title, patient, source in _COMPILED:
-        evidence = test(facts)
-        if evidence is not None:
-            findings.append(_new_tuple(Finding, (rule_id, kind, title, patient, source, evidence)))
+    findings: list[Finding] = _fire(facts)
     fired = {f[0] for f in findings}
     outcome = choose_outcome(fired, bool(missing))
     return _new_tuple(
