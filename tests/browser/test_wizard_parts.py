@@ -43,3 +43,27 @@ def test_progress_saved_right_after_an_answer_holds_it(
     choose(page, "q:phq9_1", "Nearly every day")
     saved = save_download(page, download_button(page, "wiz:save_progress"), tmp_path)
     assert json.loads(saved.read_text(encoding="utf-8"))["answers"]["phq9_1"] == 3
+
+
+def test_name_typed_right_after_a_choice_is_kept(
+    app_server: AppServer, page: Page, tmp_path: Path
+) -> None:
+    """Step 1 answered at once, name last, then Next: the name reaches the saved file, every
+    time (typed into a part while another part's run finished, it was lost about half the
+    time)."""
+    from . import journeys as J
+
+    answers = J.story("resumed", "typedname")
+    names = []
+    for attempt in range(5):
+        tab = page.context.new_page()
+        open_app(tab, app_server.url)
+        J.start(tab, answers)
+        J.answer_step(tab, answers, "about")
+        J.next_step(tab, answers, "about")
+        saved = save_download(
+            tab, download_button(tab, "wiz:save_progress"), tmp_path / str(attempt)
+        )
+        names.append(json.loads(saved.read_text(encoding="utf-8"))["answers"].get("display_name"))
+        tab.close()
+    assert names == [answers["display_name"]] * 5

@@ -9,6 +9,11 @@ signature changed reruns the whole page at once (``st.rerun(scope="app")``), so 
 crisis panel still appears the moment item 9 is answered above "Not at all", and a
 follow-up question appears the moment the answer that opens it is given.
 
+Only choices are parts (radios, select boxes, check boxes). Typed answers (numbers and
+text) are not: in Streamlit 1.67 a text typed into a part while another part's run is
+finishing is lost from the browser before it is sent (a name typed right after choosing
+"Sex at birth" was gone about half the time); typed outside any part, it is kept.
+
 The "Save my progress" button is outside every part; it reads the answers from
 ``answers_box``, which every run (whole page or part) refreshes, so a saved file always
 holds the latest answers.
@@ -23,8 +28,8 @@ from typing import Any, ParamSpec
 
 import streamlit as st
 
-from screening.answers import is_enabled, prune
-from screening.questionnaire import Questionnaire
+from screening.answers import conditions_hold, is_enabled, prune
+from screening.questionnaire import Question, Questionnaire
 from ui.wizard import state as S
 
 PART_ERROR = (
@@ -61,7 +66,33 @@ def signature(
         if step in qn.section_by_id
         else (),
         tuple(S.trial_rows(state)),
+        _trial_rows_shown(pruned, qn),
     )
+
+
+def _trial_rows_shown(pruned: dict[str, Any], qn: Questionnaire) -> tuple[object, ...]:
+    """Per antidepressant row: the sub-questions shown and its note (drawn outside parts)."""
+    from ui.wizard.trials import trial_note
+
+    repeat = qn.by_id.get(S.REPEAT_ID)
+    entries = pruned.get(S.REPEAT_ID)
+    if repeat is None or not isinstance(entries, list):
+        return ()
+    return tuple(
+        (
+            tuple(
+                s.id for s in repeat.items if conditions_hold(s.enabled_when, s.enabled_behavior, e)
+            ),
+            trial_note(e),
+        )
+        for e in entries
+        if isinstance(e, dict)
+    )
+
+
+def typed(q: Question) -> bool:
+    """Whether a question is answered by typing (a number or text): never a part."""
+    return q.type in ("integer", "text")
 
 
 def answers_box(state: MutableMapping[str, Any]) -> list[dict[str, Any]]:

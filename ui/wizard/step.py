@@ -54,6 +54,8 @@ def _page_body(raw: dict[str, Any], pruned: dict[str, Any], section: Section, st
             continue
         if q.type == "repeat":
             render_trials(q, problems)
+        elif live.typed(q):
+            render_question(q, problems)
         else:
             _question(q.id, problems.get(q.id))
 

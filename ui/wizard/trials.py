@@ -55,9 +55,9 @@ def trial_note(entry: Mapping[str, object]) -> str | None:
     )
 
 
-@live.part
 def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, str]) -> None:
-    """One antidepressant: a bordered box of inputs; rerun alone when one is answered."""
+    """One antidepressant: a bordered box of inputs. Its choices are parts (a click reruns
+    only that choice); the typed ones are not (see ui/wizard/live.py)."""
     from ui.wizard.flow import questionnaire
 
     q = questionnaire().by_id[question_id]
@@ -68,7 +68,10 @@ def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, st
         for sub in q.items:
             if not conditions_hold(sub.enabled_when, sub.enabled_behavior, entry):
                 continue
-            render_input(sub, S.trial_key(row, sub.id), problems.get(sub.id))
+            if live.typed(sub):
+                render_input(sub, S.trial_key(row, sub.id), problems.get(sub.id))
+            else:
+                _trial_choice(question_id, row, sub.id, problems.get(sub.id))
         note = trial_note(entry)
         if note:
             st.caption(md_escape(note))
@@ -79,6 +82,15 @@ def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, st
             on_click=_remove_row,
             args=(row, tuple(sub.id for sub in q.items)),
         )
+
+
+@live.part
+def _trial_choice(question_id: str, row: int, sub_id: str, problem: str | None) -> None:
+    """One choice of a trial row; rerun alone when it is answered."""
+    from ui.wizard.flow import questionnaire
+
+    sub = questionnaire().by_id[question_id].item_by_id[sub_id]
+    render_input(sub, S.trial_key(row, sub_id), problem)
 
 
 def render_trials(q: Question, problems: Mapping[str, str]) -> None:
