@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.data import synthetic_records
+from screening import rules, scoring
 from screening.answers import (
     _fast_function,
     _validate_and_prune_fast,
@@ -24,22 +25,14 @@ from screening.answers import (
 from screening.record import parse_json, read_record
 from screening.rules import (
     ORDERED_CATALOGUE,
-    RULES_VERSION,
     Finding,
     Result,
     _fire,
-    choose_outcome,
     evaluate_pruned,
 )
 from screening.scoring import (
     assess_trials,
-    auditc_positive,
-    auditc_total,
     compute_scores,
-    msm_band,
-    msm_parts,
-    phq9_band,
-    phq9_total,
     trial_counts,
 )
 from tests.test_properties import ANSWERS, JUNK, NOISY, QN, SETTINGS
@@ -94,40 +87,15 @@ def reference_trial_counts(answers: dict[str, Any]) -> tuple[int | None, int | N
     return len(adequate), len(possible - adequate)
 
 
-def reference_scores(answers: dict[str, Any]) -> dict[str, Any]:
-    """``compute_scores`` built from the reference trial counts."""
-    phq9 = phq9_total(answers)
-    failed, possible = reference_trial_counts(answers)
-    parts = msm_parts(answers, phq9, failed)
-    msm = sum(parts.values()) if parts is not None else None
-    audit = auditc_total(answers)
-    return {
-        "phq9_total": phq9,
-        "phq9_band": phq9_band(phq9),
-        "failed_adequate_trials": failed,
-        "possibly_adequate_trials": possible,
-        "msm_total": msm,
-        "msm_band": msm_band(msm),
-        "auditc_total": audit,
-        "auditc_positive": auditc_positive(audit, answers.get("sex_at_birth")),
-    }
-
-
 def reference_result(raw: dict[str, Any]) -> Result:
-    """Validate, prune, score and fire rules with the reference paths only."""
+    """Validate, prune, score and fire rules with the reference paths only: the two-step
+    validation, and ``evaluate_pruned`` with the reference trial counts and findings in
+    place of the generated ones."""
     kept, missing = prune_and_find_missing(validate_answers(raw, QN), QN)
-    scores = reference_scores(kept)
-    findings = reference_findings({**kept, **scores})
-    fired = {f.id for f in findings}
-    return Result(
-        choose_outcome(fired, bool(missing)),
-        "F-CRISIS-RESOURCES" in fired,
-        scores,
-        tuple(findings),
-        tuple(missing),
-        kept,
-        RULES_VERSION,
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scoring, "trial_counts", reference_trial_counts)
+        patch.setattr(rules, "_fire", reference_findings)
+        return evaluate_pruned(kept, missing)
 
 
 def exactly(value: Any) -> Any:
