@@ -7,10 +7,8 @@ nothing here writes to the main area before the page runs.
 import streamlit as st
 
 from ui.common import crisis_footer
-from ui.nodelay import no_delay_once
 from ui.settings import require_settings, show_clinic_header
 
-no_delay_once()  # once per process: no 40 ms waits for delayed ACKs (ui/nodelay.py)
 st.set_page_config(page_title="Ketamine pre-screening")
 settings = require_settings()  # a broken settings file stops here with a plain message
 

@@ -34,8 +34,8 @@ except ImportError:  # pragma: no cover - optional tool
 
 with atheris.instrument_imports(include=["screening"]):
     from screening.errors import RecordError
-    from screening.exports.csv import read_csv
-    from screening.exports.fhir import response_to_answers
+    from screening.exports.csv_read import read_csv
+    from screening.exports.fhir_response import response_to_answers
     from screening.questionnaire import load_questionnaire
     from screening.record import read_record
     from screening.review import load_files

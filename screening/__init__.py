@@ -6,10 +6,14 @@ No Streamlit, no clock, no environment: answers in, result out. Heavy parts
 
 Public surface (imported lazily)::
 
-    load_questionnaire, validate_answers, prune, missing_answers,
-    evaluate, Result, Finding, CATALOGUE,
-    build_record, dump_record, read_record, LoadedRecord,
-    crisis_flag, ScreeningError, QuestionnaireError, AnswersInvalid, RecordError
+    load_questionnaire, Questionnaire
+    validate_answers, prune, missing_answers, validate_and_prune, is_enabled, is_required,
+        section_enabled, conditions_hold, AnswerPath, Problem
+    evaluate, evaluate_pruned, Result, Finding, CATALOGUE, RULE_BY_ID, OUTCOMES, KINDS,
+        KIND_TITLES, DISCLAIMER, assess_trial
+    build_record, dump_record, read_record, LoadedRecord
+    crisis_flag, is_safety_positive, AnswerChange, load_crisis_resources
+    ScreeningError, QuestionnaireError, AnswersInvalid, RecordError, ErrorCode
 """
 
 from __future__ import annotations
@@ -34,6 +38,24 @@ _EXPORTS = {
     "read_record": "screening.record",
     "LoadedRecord": "screening.record",
     "crisis_flag": "screening.safety",
+    "is_safety_positive": "screening.safety",
+    "AnswerChange": "screening.safety",
+    "AnswerPath": "screening.errors",
+    "Problem": "screening.errors",
+    "ErrorCode": "screening.errors",
+    "validate_and_prune": "screening.answers",
+    "is_enabled": "screening.answers",
+    "is_required": "screening.answers",
+    "section_enabled": "screening.answers",
+    "conditions_hold": "screening.answers",
+    "evaluate_pruned": "screening.rules",
+    "OUTCOMES": "screening.rules",
+    "KINDS": "screening.rules",
+    "KIND_TITLES": "screening.rules",
+    "DISCLAIMER": "screening.rules",
+    "RULE_BY_ID": "screening.rules",
+    "assess_trial": "screening.scoring",
+    "load_crisis_resources": "screening.crisis",
     "ScreeningError": "screening.errors",
     "QuestionnaireError": "screening.errors",
     "AnswersInvalid": "screening.errors",

@@ -8,23 +8,36 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any, Literal, NamedTuple
 
-import orjson
-
 from screening.answers import AnswerValue, prune_and_find_missing, validate_and_prune
-from screening.errors import AnswersInvalid, RecordError
+from screening.errors import AnswersInvalid, RecordError, summary
+from screening.errors import ErrorCode as E
 from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.rules import Result, evaluate_pruned
+from screening.safety import AnswerChange, is_safety_positive
 from screening.scoring import SCORE_KEYS
+from screening.strict_json import MAX_DEPTH, MAX_RECORD_BYTES, parse_json
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
+    "LoadedRecord",
+    "build_record",
+    "compare_results",
+    "describe_change",
+    "dump_record",
+    "parse_json",
+    "read_record",
+    "record_from_object",
+]
 
 FORMAT = "ketamine-screening-record"
 FORMAT_VERSION = 1
-MAX_RECORD_BYTES = 1_000_000
-MAX_DEPTH = 32
 TOP_LEVEL_KEYS = frozenset(
     (
         "format",
@@ -35,6 +48,7 @@ TOP_LEVEL_KEYS = frozenset(
         "created_at",
         "app_version",
         "progress",
+        "answer_changes",
         "answers",
         "result",
     )
@@ -56,6 +70,7 @@ class LoadedRecord(NamedTuple):
     progress_step: str | None = None
     stored_result: dict[str, Any] | None = None
     mismatches: tuple[str, ...] = ()
+    answer_changes: tuple[AnswerChange, ...] = ()
 
     @property
     def display_name(self) -> str | None:
@@ -76,12 +91,14 @@ def build_record(
     status: Status | None = None,
     progress_step: str | None = None,
     result: Result | None = None,
+    answer_changes: Sequence[AnswerChange] = (),
 ) -> dict[str, Any]:
     """The record object for validated answers (hidden answers pruned, result included).
 
-    ``status`` defaults to completed when nothing required is missing.
+    ``status`` defaults to completed when nothing required is missing. ``answer_changes``
+    are safety answers that were positive and then changed back: staff see them.
     """
-    qn = questionnaire or _default_questionnaire()
+    qn = questionnaire or load_questionnaire()
     kept, missing = prune_and_find_missing(answers, qn)
     res = result if result is not None else evaluate_pruned(kept, missing)
     record: dict[str, Any] = {
@@ -95,6 +112,8 @@ def build_record(
     }
     if progress_step is not None:
         record["progress"] = {"step": progress_step}
+    if answer_changes:
+        record["answer_changes"] = [c.to_dict() for c in answer_changes]
     record["answers"] = kept
     record["result"] = res.to_dict()
     return record
@@ -115,273 +134,6 @@ def _iso_utc(moment: datetime) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def _no_constants(token: str) -> Any:
-    raise ValueError(f"{token} is not allowed in a record")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object whose keys each appear once: readers disagree on which duplicate wins."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"the key {_short(key)} appears twice in one object; keep one")
-            seen.add(key)
-    return obj
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _has_lone_surrogate(obj: object) -> bool:
-    try:
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTES) -> Any:
-    """Parse JSON strictly: size limit, UTF-8, no NaN/Infinity, limited nesting, no key twice
-    in one object, no lone surrogates.
-
-    A fast parser tries first (``_parse_fast``); whatever it does not accept with certainty
-    goes through the standard library's parser, which gives the messages.
-    """
-    size = len(data)
-    if size > max_bytes:
-        raise RecordError(
-            "record.too_large",
-            f"{name}: the file is {size:,} bytes; the limit is {max_bytes:,} bytes",
-        )
-    if isinstance(data, bytes):
-        if not data or data.isspace():  # nothing but whitespace (as strip() sees it)
-            raise RecordError("record.empty", f"{name}: the file is empty")
-        obj = _parse_fast(data[3:] if data.startswith(_BOM) else data)
-        if obj is not _UNSURE:
-            return obj
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RecordError(
-                "record.not_utf8",
-                f"{name}: not UTF-8 text (byte {exc.start:,}); is it a record file?",
-            ) from None
-    else:
-        text = data
-        if not text or text.isspace():
-            raise RecordError("record.empty", f"{name}: the file is empty")
-        try:
-            obj = _parse_fast(text.encode("utf-8"))  # a leading BOM stays, and is refused
-        except UnicodeEncodeError:  # a lone surrogate: the standard path says so
-            obj = _UNSURE
-        if obj is not _UNSURE:
-            return obj
-    return _parse_standard(data, text, name)
-
-
-def _parse_standard(data: bytes | str, text: str, name: str) -> Any:
-    """``json.loads`` with every check of ``parse_json`` and its messages."""
-    if _nesting_may_exceed(data, text, MAX_DEPTH) and _nesting_exceeds(text, MAX_DEPTH):
-        raise RecordError(
-            "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
-        )
-    try:
-        obj = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as exc:
-        if _nesting_exceeds(text, MAX_DEPTH):  # the quick check trusts well-formed JSON only
-            raise RecordError(
-                "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
-            ) from None
-        raise RecordError(
-            "record.not_json",
-            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-        ) from None
-    except ValueError as exc:
-        if _nesting_exceeds(text, MAX_DEPTH):
-            raise RecordError(
-                "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
-            ) from None
-        reason = str(exc)
-        if "integer string conversion" in reason:  # Python's 4,300-digit limit
-            reason = "a number in the file is too long (thousands of digits)"
-        raise RecordError("record.not_json", f"{name}: {reason}") from None
-    except RecursionError:
-        raise RecordError(
-            "record.too_deep", f"{name}: the JSON is nested more than {MAX_DEPTH} levels deep"
-        ) from None
-    if (not isinstance(data, bytes) or _SURROGATE_ESCAPE.search(text)) and _has_lone_surrogate(obj):
-        raise RecordError(
-            "record.not_utf8",
-            f"{name}: holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
-        )
-    return obj
-
-
-_BOM = b"\xef\xbb\xbf"
-_UNSURE = object()  # _parse_fast's answer when the standard path must decide
-
-
-def _parse_fast(raw: bytes) -> Any:
-    """The parsed JSON when ``orjson`` parses ``raw`` and the result is certainly what the
-    standard path returns (no error, same value); else _UNSURE.
-
-    orjson accepts only valid UTF-8 and RFC 8259 JSON without NaN or Infinity, refuses
-    lone surrogates, nests at most 1,024 deep and keeps the last of duplicate keys; it
-    reads integers beyond 64 bits as floats. So the result is certain when it nests at
-    most MAX_DEPTH deep, no object lost a key to a duplicate, and no integer became a
-    float: ``_as_rendered`` or ``_checked`` tells.
-    """
-    try:
-        obj = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return _UNSURE
-    if type(obj) is dict or type(obj) is list:
-        if _as_rendered(obj, raw) or _checked(obj, raw):
-            return obj
-        return _UNSURE
-    return _UNSURE if type(obj) is float else obj
-
-
-# Records as the app writes them (``dump_record``) are orjson's indented rendering.
-_RENDERING = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-_TOO_DEEP_LINE = b"\n" + b" " * (2 * MAX_DEPTH)
-
-
-def _as_rendered(obj: Any, raw: bytes) -> bool:
-    """Whether ``raw`` is byte for byte orjson's indented rendering of ``obj``, nested at
-    most MAX_DEPTH deep (the bytes of every record the app writes).
-
-    A rendering writes each key of an object once, so no key was written twice; it writes
-    an integer as digits and a float in a form that reads back as the same float (orjson
-    floats round-trip), so no integer was read as a float and every float reads the same
-    with ``json.loads``. Strings never hold a raw line break, so a line indented by
-    2 * MAX_DEPTH spaces is the only way the rendering can hold a list or object inside
-    MAX_DEPTH others.
-    """
-    if raw[1:2] != b"\n":  # a rendering puts what its outer list or object holds on new lines
-        return False
-    try:
-        rendered = orjson.dumps(obj, option=_RENDERING)
-    except orjson.JSONEncodeError:  # nested past orjson's own limit for writing
-        return False
-    return rendered == raw and _TOO_DEEP_LINE not in raw
-
-
-def _checked(obj: dict[str, Any] | list[Any], raw: bytes) -> bool:
-    """Whether the JSON text ``raw`` that parsed to ``obj`` nests at most MAX_DEPTH deep,
-    holds no float (some may have been integers) and writes no key twice in one object.
-
-    Every colon outside strings in valid JSON separates one key from its value, so the
-    colons outside strings number the keys written; the parsed objects hold as many keys
-    only when none was written twice.
-    """
-    held = _keys_held(obj, 1)
-    return held >= 0 and held == _keys_written(raw)
-
-
-_SCALARS = frozenset((str, int, bool, type(None)))
-
-
-def _keys_held(value: Any, depth: int) -> int:
-    """Keys in the objects of ``value`` (itself at ``depth`` <= MAX_DEPTH), or -1 when it
-    nests deeper than MAX_DEPTH or holds a float."""
-    if type(value) is dict:
-        count = len(value)
-        items = value.values()
-    else:
-        count = 0
-        items = value
-    for item in items:
-        if type(item) in _SCALARS:
-            continue
-        if type(item) is float or depth == MAX_DEPTH:  # a float, or a container too deep
-            return -1
-        if item:  # an empty list or object holds no keys
-            held = _keys_held(item, depth + 1)
-            if held < 0:
-                return -1
-            count += held
-    return count
-
-
-# Keeps quotes and colons only.
-_NOT_QUOTE_OR_COLON = bytes(b for b in range(256) if b not in b'":')
-
-
-def _keys_written(raw: bytes) -> int:
-    """Colons outside strings in valid JSON text (UTF-8: the bytes of ``"``, ``:`` and
-    ``\\`` never occur inside a multi-byte character).
-
-    Dropping escaped backslashes, then escaped quotes, leaves a quote only where a string
-    starts or ends. Keeping just quotes and colons, each string becomes a quote, the
-    colons it holds, a quote; dropping adjacent quote pairs (an empty string, or the end
-    of one string and the start of the next) leaves every colon inside or outside the
-    strings it was in or out of; the strings left are removed whole.
-    """
-    if b"\\" in raw:
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    shape = raw.translate(None, _NOT_QUOTE_OR_COLON).replace(b'""', b"")
-    if b'"' in shape:
-        shape = _QUOTED.sub(b"", shape)
-    return shape.count(b":")
-
-
-# Keeps brackets (as parentheses) and quotes only: the shape of the JSON without its content.
-_NOT_SHAPE = bytes(b for b in range(256) if b not in b'[]{}"')
-_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
-_QUOTED = re.compile(rb'"[^"]*"')
-
-
-def _nesting_may_exceed(data: bytes | str, text: str, limit: int) -> bool:
-    """Cheap test, exact for well-formed JSON: False when brackets outside strings nest at
-    most ``limit`` deep. True means "check with ``_nesting_exceeds``"; callers run that
-    check on malformed JSON too, so the answer never differs from it.
-
-    Works on bytes at C speed: drop escaped backslashes and quotes, keep only brackets
-    (as parentheses) and quotes, drop the strings, then peel innermost pairs, one level
-    per round.
-    """
-    raw = data if isinstance(data, bytes) else text.encode("utf-8", "replace")
-    if raw.count(b"[") + raw.count(b"{") <= limit:  # no deeper than the brackets opened
-        return False
-    if b"\\" in raw:
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    shape = raw.translate(_AS_PARENS, _NOT_SHAPE)
-    quotes = shape.count(b'"')
-    if quotes:
-        # Quotes come in runs of even length exactly when no string holds a bracket.
-        if shape.count(b'""') * 2 == quotes:
-            shape = shape.replace(b'"', b"")
-        else:
-            shape = _QUOTED.sub(b"", shape)
-    for _ in range(limit):
-        if not shape:
-            return False
-        shape = shape.replace(b"()", b"")
-    return bool(shape)
-
-
-_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _nesting_exceeds(text: str, limit: int) -> bool:
-    """Whether brackets outside strings nest deeper than ``limit`` (cheap pre-check)."""
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        bracket = match.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif bracket in "]}":
-            depth -= 1
-    return False
-
-
 def read_record(
     data: bytes | str, name: str = "record", questionnaire: Questionnaire | None = None
 ) -> LoadedRecord:
@@ -393,78 +145,58 @@ def record_from_object(
     obj: object, name: str = "record", questionnaire: Questionnaire | None = None
 ) -> LoadedRecord:
     """Check a parsed record object and recompute its result."""
-    qn = questionnaire or _default_questionnaire()
+    qn = questionnaire or load_questionnaire()
     if not isinstance(obj, dict):
-        raise RecordError(
-            "record.not_a_record",
-            f"{name}: not a screening record (expected a JSON object, found {_json_type(obj)})",
-        )
-    if not obj.keys() <= TOP_LEVEL_KEYS:
-        unknown = [k for k in obj if k not in TOP_LEVEL_KEYS]
-        raise RecordError(
-            "record.not_a_record",
-            f"{name}: not a screening record (unexpected key {str(unknown[0])[:40]!r}; a "
-            "record has format, answers and result)",
-        )
+        why = f"expected a JSON object, found {_json_type(obj)}"
+        raise RecordError(E.RECORD_NOT_A_RECORD, name=name, why=why)
+    unknown = [k for k in obj if k not in TOP_LEVEL_KEYS]
+    if unknown:
+        why = f"unexpected key {str(unknown[0])[:40]!r}; a record has format, answers and result"
+        raise RecordError(E.RECORD_NOT_A_RECORD, name=name, why=why)
     fmt = obj.get("format", FORMAT)
     if fmt != FORMAT:
-        raise RecordError(
-            "record.wrong_format",
-            f"{name}: format is {_short(fmt)}; expected {FORMAT!r}",
-        )
+        raise RecordError(E.RECORD_WRONG_FORMAT, name=name, found=_short(fmt), expected=FORMAT)
     version = obj.get("format_version", FORMAT_VERSION)
     if type(version) is not int or version != FORMAT_VERSION:
         raise RecordError(
-            "record.unsupported_version",
-            f"{name}: format_version {_short(version)} is not supported; this version of the "
-            f"app reads format_version {FORMAT_VERSION}",
+            E.RECORD_UNSUPPORTED_VERSION, name=name, found=_short(version), supported=FORMAT_VERSION
         )
     qid = obj.get("questionnaire_id", qn.id)
     if qid != qn.id:
         raise RecordError(
-            "record.wrong_questionnaire",
-            f"{name}: questionnaire_id is {_short(qid)}; expected {qn.id!r}",
+            E.RECORD_WRONG_QUESTIONNAIRE, name=name, found=_short(qid), expected=qn.id
         )
     if "answers" not in obj:
-        raise RecordError("record.no_answers", f"{name}: has no 'answers' object")
+        raise RecordError(E.RECORD_NO_ANSWERS, name=name)
     try:
         kept, missing = validate_and_prune(obj["answers"], qn)
     except AnswersInvalid as exc:
-        shown = "; ".join(str(p) for p in exc.problems[:3])
-        more = f" (and {len(exc.problems) - 3} more)" if len(exc.problems) > 3 else ""
         raise RecordError(
-            "record.invalid_answers", f"{name}: invalid answers: {shown}{more}"
+            E.RECORD_INVALID_ANSWERS, name=name, problems=summary(exc.problems)
         ) from None
     result = evaluate_pruned(kept, missing)
     status = obj.get("status")
     if status not in ("completed", "in_progress", None):
-        raise RecordError(
-            "record.invalid_field",
-            f"{name}: status is {_short(status)}; expected 'completed' or 'in_progress'",
-        )
+        why = f"status is {_short(status)}; expected 'completed' or 'in_progress'"
+        raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
     derived: Status = "in_progress" if result.missing else "completed"
     stored = obj.get("result")
     mismatches = compare_results(stored, result) if "result" in obj else []
     if status == "completed" and derived == "in_progress":
         mismatches.append("status: stored completed, but required answers are missing")
-    return _new_tuple(  # LoadedRecord(name, answers, result, status, ...), built directly
-        LoadedRecord,
-        (
-            name,
-            result.answers,
-            result,
-            status or derived,
-            _optional_text(obj, "created_at", name, _ISO),
-            _optional_text(obj, "app_version", name),
-            _optional_text(obj, "questionnaire_version", name),
-            _progress_step(obj.get("progress"), name),
-            stored if isinstance(stored, dict) else None,
-            tuple(mismatches),
-        ),
+    return LoadedRecord(
+        name=name,
+        answers=result.answers,
+        result=result,
+        status=status or derived,
+        created_at=_optional_text(obj, "created_at", name, _ISO),
+        app_version=_optional_text(obj, "app_version", name),
+        questionnaire_version=_optional_text(obj, "questionnaire_version", name),
+        progress_step=_progress_step(obj.get("progress"), name),
+        stored_result=stored if isinstance(stored, dict) else None,
+        mismatches=tuple(mismatches),
+        answer_changes=_answer_changes(obj.get("answer_changes"), name, qn),
     )
-
-
-_new_tuple = tuple.__new__
 
 
 def compare_results(stored: object, result: Result) -> list[str]:
@@ -496,7 +228,7 @@ def compare_results(stored: object, result: Result) -> list[str]:
         if isinstance(findings, list)
         else set()
     )
-    fresh_ids = {f[0] for f in result.findings}
+    fresh_ids = set(result.finding_ids)
     if stored_ids != fresh_ids:
         lacking = sorted(fresh_ids - stored_ids)
         extra = sorted(stored_ids - fresh_ids)
@@ -517,9 +249,43 @@ def _optional_text(
         return None
     if not isinstance(value, str) or len(value) > 60 or (pattern and not pattern.match(value)):
         raise RecordError(
-            "record.invalid_field", f"{name}: {key} is {_short(value)}, which is not valid"
+            E.RECORD_INVALID_FIELD, name=name, why=f"{key} is {_short(value)}, which is not valid"
         )
     return value
+
+
+def _answer_changes(value: object, name: str, qn: Questionnaire) -> tuple[AnswerChange, ...]:
+    """The safety answers taken back, checked: each one a positive answer of a safety
+    question changed to another valid answer (or to none)."""
+    if value is None:
+        return ()
+    why = 'answer_changes must be a list like [{"question": "phq9_9", "from": 1, "to": 0}]'
+    if not isinstance(value, list) or len(value) > 100:
+        raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"question", "from", "to"}:
+            raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
+        question = qn.by_id.get(item["question"]) if isinstance(item["question"], str) else None
+        before, after = item["from"], item["to"]
+        if (
+            question is None
+            or before not in question.codes
+            or not is_safety_positive(question.id, before)
+            or (after is not None and after not in question.codes)
+        ):
+            raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
+        out.append(AnswerChange(question.id, before, after))
+    return tuple(out)
+
+
+def describe_change(change: AnswerChange, qn: Questionnaire) -> str:
+    """A safety answer taken back, in words: ``PHQ-9 item 9 … was answered “Several days”
+    and then changed to “Not at all”.``"""
+    q = qn.by_id[change.question]
+    after = "left unanswered" if change.after is None else f"“{q.label_of(change.after)}”"
+    verb = "then" if change.after is None else "then changed to"
+    return f"{q.short_label} was answered “{q.label_of(change.before)}” and {verb} {after}."
 
 
 def _progress_step(value: object, name: str) -> str | None:
@@ -531,14 +297,10 @@ def _progress_step(value: object, name: str) -> str | None:
         or not isinstance(value.get("step"), str)
         or len(value["step"]) > 40
     ):
-        raise RecordError(
-            "record.invalid_field", f'{name}: progress must be an object like {{"step": "about"}}'
-        )
+        why = 'progress must be an object like {"step": "about"}'
+        raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
     step: str = value["step"]
     return step
-
-
-_default_questionnaire = cache(load_questionnaire)  # the bundled file, without re-resolving
 
 
 def _json_type(value: object) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 SAFETY_ITEMS = ("si_plan", "si_intent", "self_harm_recent")
 CRISIS_ANSWERS = frozenset({"yes", "prefer_not_to_say"})
@@ -17,6 +17,10 @@ CRISIS_ANSWERS = frozenset({"yes", "prefer_not_to_say"})
 
 def _item9_positive(value: object) -> bool:
     return type(value) is int and value >= 1
+
+
+def _crisis_answer(value: object) -> bool:
+    return isinstance(value, str) and value in CRISIS_ANSWERS
 
 
 def crisis_flag(answers: object) -> bool:
@@ -33,9 +37,29 @@ def crisis_flag(answers: object) -> bool:
             return True
         if item9 == 0:  # safety questions are hidden: their answers are pruned
             return False
-        return any(answers.get(k) in CRISIS_ANSWERS for k in SAFETY_ITEMS)
-    except Exception:  # a hostile mapping must not hide the crisis panel elsewhere
-        return False
+        return any(_crisis_answer(answers.get(k)) for k in SAFETY_ITEMS)
+    except Exception:  # answers that cannot even be read: show the resources
+        return True
+
+
+def is_safety_positive(question_id: str, value: object) -> bool:
+    """Whether this one answer raises crisis resources (item 9 above zero, or a safety
+    answer yes or prefer not to say)."""
+    if question_id == "phq9_9":
+        return _item9_positive(value)
+    return question_id in SAFETY_ITEMS and _crisis_answer(value)
+
+
+class AnswerChange(NamedTuple):
+    """A safety answer that was positive and then changed (staff see that it happened)."""
+
+    question: str
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record-file form: ``{"question": "phq9_9", "from": 1, "to": 0}``."""
+        return {"question": self.question, "from": self.before, "to": self.after}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +72,7 @@ class _CrisisRule:
         if _item9_positive(item9):
             evidence["phq9_9"] = item9
         for key in SAFETY_ITEMS:
-            if facts.get(key) in CRISIS_ANSWERS:
+            if _crisis_answer(facts.get(key)):
                 evidence[key] = facts[key]
         return evidence or None
 

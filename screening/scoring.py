@@ -104,47 +104,19 @@ def assess_trials(answers: Mapping[str, Any]) -> list[TrialAssessment]:
 
 
 def trial_counts(answers: Mapping[str, Any]) -> tuple[int | None, int | None]:
-    """(failed_adequate_trials, possibly_adequate_trials), distinct medications; None when
-    ``ad_trials`` is unanswered.
-
-    Counts what ``assess_trials`` says (complete, failed, with a medication key; adequate,
-    else possibly adequate) without building the assessments.
-    """
-    trials = answers.get("ad_trials")
-    if trials is None:
+    """(failed_adequate_trials, possibly_adequate_trials): distinct medications; None when
+    ``ad_trials`` is unanswered (``[]`` is an answer: no trials)."""
+    if answers.get("ad_trials") is None:
         return None, None
     adequate: set[str] = set()
     possible: set[str] = set()
-    for trial in trials or ():
-        get = trial.get
-        medication = get("medication")
-        weeks = get("weeks")
-        as_prescribed = get("took_as_prescribed")
-        benefit = get("benefit")
-        if (
-            medication is None
-            or weeks is None
-            or as_prescribed is None
-            or benefit is None
-            or get("status") is None
-        ):
+    for trial in assess_trials(answers):
+        if trial.medication is None or not (trial.complete and trial.failed):
             continue
-        if medication == "other":
-            other = get("medication_other")
-            if other is None:
-                continue
-            medication = "other:" + " ".join(str(other).lower().split())
-        is_adequate = weeks >= 6 and as_prescribed == "yes"
-        is_possible = not is_adequate and (
-            (4 <= weeks < 6 and as_prescribed == "yes")
-            or (weeks >= 6 and as_prescribed == "unsure")
-        )
-        if benefit not in FAILED_BENEFITS:
-            continue
-        if is_adequate:
-            adequate.add(medication)
-        elif is_possible:
-            possible.add(medication)
+        if trial.adequate:
+            adequate.add(trial.medication)
+        elif trial.possibly_adequate:
+            possible.add(trial.medication)
     return len(adequate), len(possible - adequate)
 
 

@@ -158,7 +158,7 @@ class ClinicSettings(BaseModel):
     address: Address = None
     region: Region = DEFAULT_REGION
     logo: Logo = None
-    staff_review: bool = True
+    staff_review: bool = False
 
     @field_validator("logo", mode="after")
     @classmethod

@@ -16,8 +16,12 @@ DATA = Path(__file__).parent / "data"
 
 
 def load_vignettes() -> list[dict[str, Any]]:
-    """The clinical vignettes (a copy of shared/vignettes/vignettes.json)."""
-    return json.loads((DATA / "vignettes.json").read_text(encoding="utf-8"))
+    """The clinical vignettes: the shared ones (a copy of shared/vignettes/vignettes.json,
+    updated for rules 1.1) and ours for the rules added or changed in 1.1."""
+    return [
+        *json.loads((DATA / "vignettes.json").read_text(encoding="utf-8")),
+        *json.loads((DATA / "vignettes-rules-1.1.json").read_text(encoding="utf-8")),
+    ]
 
 
 def vignette(vignette_id: str) -> dict[str, Any]:

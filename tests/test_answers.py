@@ -25,10 +25,10 @@ def problems(raw: Any, qn) -> list[str]:  # type: ignore[no-untyped-def]
         ({"age_years": 40.0}, "age_years: expected a whole number, found 40.0"),
         ({"age_years": float("nan")}, "age_years: expected a whole number, found NaN"),
         ({"age_years": "40"}, "age_years: expected a whole number, found '40'"),
-        ({"age_years": 121}, "age_years: 121 is out of range; expected 0 to 120"),
+        ({"age_years": 121}, "age_years: 121 is out of range; expected 10 to 120"),
         (
             {"age_years": 10**100},
-            "age_years: a very large number is out of range; expected 0 to 120",
+            "age_years: a very large number is out of range; expected 10 to 120",
         ),
         ({"phq9_1": "2"}, "phq9_1: '2' is not one of the codes; expected 0, 1, 2, 3"),
         ({"phq9_1": True}, "phq9_1: true is not one of the codes; expected 0, 1, 2, 3"),
@@ -56,8 +56,8 @@ def problems(raw: Any, qn) -> list[str]:  # type: ignore[no-untyped-def]
         ({"ad_trials": ["sertraline"]}, "ad_trials[0]: expected an object, found 'sertraline'"),
         ({"ad_trials": [{"dose_mg": 50}]}, "ad_trials[0].dose_mg: is not part of an entry"),
         (
-            {"ad_trials": [{"weeks": 521}]},
-            "ad_trials[0].weeks: 521 is out of range; expected 0 to 520",
+            {"ad_trials": [{"weeks": 1041}]},
+            "ad_trials[0].weeks: 1041 is out of range; expected 0 to 1040",
         ),
     ],
 )

@@ -148,7 +148,7 @@ def page_journeys() -> dict[str, Any]:
             )
             resumed.run()
             click(resumed, "wiz:results")
-            click(resumed, "wiz:finish")
+            click(click(resumed, "wiz:finish"), "wiz:clear_yes")
             staff = AppTest.from_file(STAFF, default_timeout=60)
             staff.run()
             staff.file_uploader[0].set_value(

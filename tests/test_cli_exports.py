@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from screening.exports.csv import CSV_COLUMNS
-from screening.exports.fhir import questionnaire_resource, response_to_record
+from screening.exports.fhir import questionnaire_resource
+from screening.exports.fhir_response import response_to_record
 from screening.exports.redcap import REDCAP_COLUMNS
 from tests.conftest import vignette
 
@@ -78,7 +79,10 @@ def test_pdf_unwritable_output_is_one_line(tmp_path: Path) -> None:
     """An output path in a missing folder: one line naming it, exit 2."""
     target = str(tmp_path / "missing" / "out.pdf")
     run = cli("pdf", good(tmp_path), "-o", target)
-    assert (run.returncode, run.stderr.decode().startswith(f"{target}: cannot write")) == (2, True)
+    assert (run.returncode, run.stderr.decode().startswith(f"{target}: cannot be written")) == (
+        2,
+        True,
+    )
 
 
 def test_pdf_naive_time_is_a_usage_error(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from deploy.nginx.render import (
     BALANCE_MODES,
     CSP,
     STREAMLIT_INLINE_SCRIPT_HASH,
-    WIZARD_SCROLL_SCRIPT_HASH,
+    WIZARD_SCRIPT_HASHES,
     RenderError,
     main,
     nginx_command,
@@ -57,13 +57,13 @@ def test_inline_script_hash_matches_installed_streamlit() -> None:
     assert [sha256_source(s) for s in inline] == [STREAMLIT_INLINE_SCRIPT_HASH]
 
 
-def test_wizard_script_hash_matches_the_page() -> None:
-    """The CSP's second script hash is that of the wizard's scroll-and-focus script."""
-    from ui.wizard.page import SCROLL_SCRIPT
+def test_wizard_script_hashes_match_the_page() -> None:
+    """The CSP's other script hashes are those of the wizard's two scripts, in order."""
+    from ui.wizard.scripts import WIZARD_SCRIPTS
 
-    match = re.fullmatch(r"<script>(.*)</script>", SCROLL_SCRIPT, flags=re.DOTALL)
-    assert match is not None
-    assert sha256_source(match.group(1)) == WIZARD_SCROLL_SCRIPT_HASH
+    bodies = [re.fullmatch(r"<script>(.*)</script>", s, flags=re.DOTALL) for s in WIZARD_SCRIPTS]
+    assert all(bodies)
+    assert tuple(sha256_source(b.group(1)) for b in bodies if b) == WIZARD_SCRIPT_HASHES
 
 
 def test_csp_allows_scripts_only_by_hash() -> None:
@@ -72,7 +72,7 @@ def test_csp_allows_scripts_only_by_hash() -> None:
     assert script_src.split()[1:] == [
         "'self'",
         f"'{STREAMLIT_INLINE_SCRIPT_HASH}'",
-        f"'{WIZARD_SCROLL_SCRIPT_HASH}'",
+        *(f"'{h}'" for h in WIZARD_SCRIPT_HASHES),
         "'wasm-unsafe-eval'",
     ]
 

@@ -249,6 +249,9 @@ def test_the_image_files_run_every_page(tmp_path: Path) -> None:
         "print('pages ok')\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCREENING_SETTINGS")}
+    settings = tmp_path / "staff.toml"
+    settings.write_text("staff_review = true\n", encoding="utf-8")  # the staff deployment
+    env["SCREENING_SETTINGS"] = str(settings)
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=image, env=env, capture_output=True, text=True,
         timeout=120,

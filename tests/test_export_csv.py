@@ -17,15 +17,17 @@ from screening.exports.csv import (
     FORMULA_STARTS,
     columns_markdown,
     escape_cell,
-    read_csv,
     records_to_csv,
     unescape_cell,
 )
+from screening.exports.csv_read import read_csv
+from screening.questionnaire import load_questionnaire
 from screening.record import LoadedRecord
 from screening.review import FileProblem
 from tests.export_data import ANSWERS, VIGNETTE_IDS, VIGNETTES, record, vignette_record
 
 ROOT = Path(__file__).resolve().parent.parent
+QN_VERSION = load_questionnaire().version
 GOLDEN = ROOT / "tests" / "data" / "golden" / "csv_header.txt"
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -99,7 +101,7 @@ def test_metadata_round_trips() -> None:
         "completed",
         "2026-11-27T09:30:00Z",
         "0.1.0",
-        "1.0.0",
+        QN_VERSION,
     )
 
 
@@ -295,3 +297,17 @@ def test_empty_file_is_refused() -> None:
     """An empty file is refused."""
     with pytest.raises(RecordError, match="empty"):
         read_csv(b"\xef\xbb\xbf", "t.csv")
+
+
+def test_an_export_from_questionnaire_1_0_still_reads() -> None:
+    """A CSV written before 1.1 (without the columns added then) reads, those answers blank."""
+    from screening.exports.csv_read import ADDED_IN_1_1
+
+    typical = vignette_record(next(v for v in VIGNETTES if v["id"] == "typical-trd"))
+    data = records_to_csv([typical]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data, newline="")))
+    keep = [i for i, col in enumerate(rows[0]) if col not in ADDED_IN_1_1]
+    old = "\r\n".join(",".join(row[i] for i in keep) for row in rows) + "\r\n"
+    (item,) = read_csv(old, "old.csv")
+    assert isinstance(item, LoadedRecord)
+    assert item.answers == typical.answers

@@ -15,9 +15,8 @@ from fhir.resources.R4B.questionnaireresponse import (
 from hypothesis import HealthCheck, given, settings
 
 from screening.errors import RecordError
-from screening.exports.fhir import (
-    LOINC,
-    questionnaire_resource,
+from screening.exports.fhir import LOINC, questionnaire_resource
+from screening.exports.fhir_response import (
     questionnaire_response,
     response_problems,
     response_to_answers,

@@ -134,9 +134,53 @@ def test_header_has_clinic_date_and_versions() -> None:
     first = _vignette_pages("typical-trd")[0]
     assert re.search(
         r"Your clinic Ketamine and esketamine pre-screening summary Generated 27 Nov 2026, "
-        r"10:00 UTC .* questionnaire ketamine-candidacy 1\.0\.0 · rules 1\.0\.0",
+        r"10:00 UTC .* Ketamine and esketamine: questions to bring to a clinician, version "
+        r"1\.1\.0 · rules 1\.1\.0",
         first,
     )
+
+
+def test_questionnaire_id_is_never_printed() -> None:
+    """People read the questionnaire's title, never its id (ketamine-candidacy)."""
+    pages = _vignette_pages("typical-trd")
+    assert not any("ketamine-candidacy" in page for page in pages)
+
+
+def test_subject_names_the_questionnaire_by_title(base: dict[str, Any]) -> None:
+    """The PDF's subject (XMP dc:description) has the title; the id is nowhere in the file."""
+    record = build_record(base, created_at=GENERATED, app_version="0.1.0")
+    data = summary_pdf(record, generated_at=GENERATED)
+    assert b"ketamine-candidacy" not in data
+    assert b"Ketamine and esketamine: questions to bring to a clinician, version" in data
+
+
+def test_dose_is_shown_to_the_clinician(base: dict[str, Any]) -> None:
+    """A daily dose given for a trial is in its row of the trials table."""
+    base["ad_trials"][0]["dose_mg_per_day"] = 150
+    text = text_of(build_record(base, created_at=GENERATED, app_version="0.1.0"))
+    assert "1 Sertraline SSRI 150 8 Yes" in text
+
+
+def test_changed_safety_answer_is_noted(base: dict[str, Any]) -> None:
+    """Item 9 answered above zero and then changed back is noted for the clinician."""
+    from screening.safety import AnswerChange
+
+    record = build_record(
+        base,
+        created_at=GENERATED,
+        app_version="0.1.0",
+        answer_changes=[AnswerChange("phq9_9", 1, 0)],
+    )
+    text = text_of(record)
+    assert "Safety answers changed while answering" in text
+    assert "was answered “Several days” and then changed to “Not at all”" in text
+
+
+def test_risk_not_assessed_in_the_crisis_box(base: dict[str, Any]) -> None:
+    """Prefer not to say on a plan is printed as risk not assessed, never as no."""
+    base.update(phq9_9=1, si_plan="prefer_not_to_say", si_intent="no", self_harm_recent="no")
+    text = text_of(build_record(base, created_at=GENERATED, app_version="0.1.0"))
+    assert "Prefer not to say (risk not assessed)" in text
 
 
 def test_clinic_name_argument(base: dict[str, Any]) -> None:
@@ -185,7 +229,7 @@ def test_auditc_total() -> None:
 def test_trials_table() -> None:
     """Each trial is a row: medication, class, weeks, as prescribed, benefit, status, adequate."""
     text = " ".join(_vignette_pages("typical-trd"))
-    assert "1 Sertraline SSRI 8 Yes A little Stopped: it was not helping enough yes" in text
+    assert "1 Sertraline SSRI — 8 Yes A little Stopped: it was not helping enough yes" in text
 
 
 def test_no_trials(base: dict[str, Any]) -> None:
@@ -377,8 +421,8 @@ def test_record_pdf_uses_the_record_time(base: dict[str, Any]) -> None:
 def test_warm_up_loads_fpdf_and_fonts() -> None:
     """warm_up() imports fpdf2 and parses the fonts ahead of the first summary."""
     code = (
-        "import sys; from screening.exports import pdf, _pdf_fonts; pdf.warm_up(); "
-        "print('fpdf' in sys.modules, _pdf_fonts._base_font.cache_info().currsize)"
+        "import sys; from screening.exports import pdf; from screening.exports.pdf import fonts; "
+        "pdf.warm_up(); print('fpdf' in sys.modules, fonts._base_font.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "2"]

@@ -310,7 +310,7 @@ def test_staff_csv_reader_fault_refuses_only_the_csv(monkeypatch: pytest.MonkeyP
     """The CSV reader fails: the CSV upload is refused; every JSON record still loads."""
     from tests.hostile import good_csv
 
-    monkeypatch.setattr("screening.exports.csv.read_csv", boom)
+    monkeypatch.setattr("screening.exports.csv_read.read_csv", boom)
     at = AppTest.from_file(STAFF, default_timeout=60)
     at.run()
     files = [

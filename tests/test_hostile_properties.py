@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.errors import RecordError
-from screening.exports.csv import read_csv, records_to_csv
-from screening.exports.fhir import questionnaire_response, response_to_answers
+from screening.exports.csv import records_to_csv
+from screening.exports.csv_read import read_csv
+from screening.exports.fhir_response import questionnaire_response, response_to_answers
 from screening.questionnaire import load_questionnaire
 from screening.record import LoadedRecord, build_record, dump_record, read_record
 from screening.review import load_files
@@ -122,9 +123,29 @@ def test_junk_answers_load_or_are_refused(answers: dict[str, Any]) -> None:
 
 @SETTINGS
 @given(st.dictionaries(st.sampled_from(IDS), JUNK, max_size=8))
-def test_crisis_flag_never_raises_on_junk(answers: dict[str, Any]) -> None:
-    """The crisis flag answers True or False for any junk."""
-    assert crisis_flag(answers) in (True, False)
+def test_crisis_flag_on_junk_is_the_rule(answers: dict[str, Any]) -> None:
+    """On junk answers the crisis flag is exactly the rule: item 9 an integer of 1 or more,
+    or (item 9 not 0) a safety answer yes or prefer not to say."""
+    item9 = answers.get("phq9_9")
+    positive = type(item9) is int and item9 >= 1
+    safety = item9 != 0 and any(
+        answers.get(k) in ("yes", "prefer_not_to_say")
+        for k in ("si_plan", "si_intent", "self_harm_recent")
+        if isinstance(answers.get(k), str)
+    )
+    assert crisis_flag(answers) is (positive or safety)
+
+
+class _Unreadable(dict):  # type: ignore[type-arg]
+    """Answers whose reading fails."""
+
+    def get(self, key: object, default: object = None) -> object:
+        raise RuntimeError("cannot read")
+
+
+def test_crisis_flag_shows_resources_when_answers_cannot_be_read() -> None:
+    """Answers that raise when read give True: when in doubt, show crisis resources."""
+    assert crisis_flag(_Unreadable()) is True
 
 
 @SETTINGS

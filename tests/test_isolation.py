@@ -173,7 +173,7 @@ def test_clearing_one_session_leaves_the_other(two: tuple[AppTest, AppTest]) -> 
     c.file_uploader[0].set_value([("a.json", dump_record(record), "application/json")])
     c.run()
     click(c, "wiz:results")
-    click(c, "wiz:finish")
+    click(click(c, "wiz:finish"), "wiz:clear_yes")
     b.run()
     assert (state_answers(c), state_answers(b)["display_name"]) == ({}, BRAVO)
 
@@ -277,7 +277,7 @@ def cached_functions() -> Iterator[tuple[str, str, list[str]]]:
 def test_the_scan_finds_the_known_caches() -> None:
     """The cache scan sees the settings and font caches (so it is looking at real code)."""
     found = {(file, func) for file, func, _ in cached_functions()}
-    assert {("ui/settings.py", "_load"), ("screening/exports/_pdf_fonts.py", "widths")} <= found
+    assert {("ui/settings.py", "_load"), ("screening/exports/pdf/fonts.py", "widths")} <= found
 
 
 def test_cached_functions_take_only_static_parameters() -> None:

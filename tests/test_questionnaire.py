@@ -17,7 +17,7 @@ AUDIT = (0, 1, 2, 3, 4)
 
 # Spec §3: id → (section, type, codes or (min, max) or max length, required)
 SPEC: dict[str, tuple[str, str, Any, bool]] = {
-    "age_years": ("about", "integer", (0, 120), True),
+    "age_years": ("about", "integer", (10, 120), True),
     "sex_at_birth": ("about", "single", ("female", "male", "intersex", "prefer_not_to_say"), True),
     "pregnancy_status": (
         "about",
@@ -64,6 +64,7 @@ SPEC: dict[str, tuple[str, str, Any, bool]] = {
     ),
     "bp_systolic": ("medical", "integer", (60, 260), False),
     "bp_diastolic": ("medical", "integer", (30, 160), False),
+    "bp_encephalopathy": ("medical", "ynu", YNU, True),  # rules 1.1 (label §5.6)
     "heart_conditions": (
         "medical",
         "multi",
@@ -169,12 +170,13 @@ def test_trial_sub_questions(qn) -> None:  # type: ignore[no-untyped-def]
         "medication",
         "medication_other",
         "weeks",
+        "dose_mg_per_day",
         "took_as_prescribed",
         "benefit",
         "status",
     ]
     assert (trials.min_items, trials.max_items) == (0, 15)
-    assert (subs["weeks"].min, subs["weeks"].max) == (0, 520)
+    assert (subs["weeks"].min, subs["weeks"].max) == (0, 1040)
     assert subs["medication_other"].max_length == 60
     assert subs["benefit"].codes_in_order == ("none", "a_little", "moderate", "a_lot")
     assert subs["status"].codes_in_order == (

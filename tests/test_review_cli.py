@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.cli import main
-from screening.review import Limits
-from screening.review_cli import load_paths
+from screening.cli import iter_files, main
+from screening.review import Limits, ReviewBuilder
 from tests.staff_data import BROKEN, broken_files, good_files, mixed_upload, record_bytes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -116,18 +115,32 @@ def test_subfolders_are_read(capsys, tmp_path):
 def test_large_file_is_refused_without_reading(tmp_path):
     """A file over the size limit is refused from its size."""
     folder = write(tmp_path / "in", [("big.json", b" " * 500)])
-    review = load_paths([str(folder)], Limits(max_file_bytes=100)).result()
-    assert [p.code for p in review.problems] == ["review.too_large"]
+    builder = ReviewBuilder(Limits(max_file_bytes=100))
+    for file in iter_files(str(folder)):
+        builder.add_path(file)
+    assert [p.code for p in builder.result().problems] == ["review.too_large"]
 
 
 def test_files_over_the_count_limit_are_refused(tmp_path):
-    """Files past the file limit are refused, the first ones load."""
+    """A builder with a file limit (the staff page's) refuses the files past it."""
     folder = write(tmp_path / "in", [(f"r{i}.json", record_bytes("typical-trd")) for i in range(3)])
-    review = load_paths([str(folder)], Limits(max_files=2)).result()
+    builder = ReviewBuilder(Limits(max_files=2))
+    for file in iter_files(str(folder)):
+        builder.add_path(file)
+    review = builder.result()
     assert (len(review.entries), [p.code for p in review.problems]) == (
         2,
         ["review.too_many_files"],
     )
+
+
+def test_cli_review_has_no_file_limit(capsys, tmp_path):
+    """The command reads more files than the staff page's limit allows (here 2,001)."""
+    data = record_bytes("typical-trd")
+    folder = write(tmp_path / "in", [(f"r{i:04d}.json", data) for i in range(2_001)])
+    code, lines, err = run(capsys, str(folder), "--csv", str(tmp_path / "out.csv"))
+    rows = (tmp_path / "out.csv").read_bytes().count(b"\r\n") - 1
+    assert (code, len(lines), rows, err) == (0, 2_001, 2_001, [])
 
 
 def test_module_entry_point_runs_review(tmp_path):

@@ -105,7 +105,13 @@ def test_crisis_banner_counts_crisis_records(loaded):
 def test_filter_by_outcome(loaded):
     """Choosing an outcome keeps only its rows."""
     loaded.multiselect(key="staff_outcomes").set_value(["clinician_review_first"]).run()
-    assert sorted(records(loaded)["File"]) == ["aneurysm.json", "bipolar.json", "pregnant.json"]
+    assert sorted(records(loaded)["File"]) == [
+        "aneurysm.json",
+        "bipolar.json",
+        "item9-passive.json",
+        "pregnant.json",
+        "tampered.json",
+    ]
 
 
 def test_filter_by_finding(loaded):
@@ -233,9 +239,11 @@ def test_zip_download_holds_one_pdf_per_shown_row(loaded, downloads):
         first = archive.read(names[0])[:5]
     assert (names, first) == (
         [
+            "screening-summary-0003.pdf",
             "screening-summary-0005.pdf",
             "screening-summary-0006.pdf",
             "screening-summary-0010.pdf",
+            "screening-summary-0012.pdf",
         ],
         b"%PDF-",
     )

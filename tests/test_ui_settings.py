@@ -248,7 +248,7 @@ def test_app_follows_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     at = run_app(monkeypatch, path)
     assert not at.exception and not at.error
     captions = " ".join(c.value for c in at.caption)
-    assert "116 123" in captions and "999 in an emergency" in captions
+    assert "(tel:116123)" in captions and "(tel:999)" in captions
     assert "988" not in captions
     assert any("Harbour Clinic" in b and "tel:01614960000" in b for b in html_bodies(at))
 
@@ -289,9 +289,16 @@ def test_staff_page_can_be_hidden(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
         at.switch_page("ui/staff.py")
 
 
-def test_staff_page_is_shown_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """By default the staff page is part of the app."""
+def test_staff_page_is_hidden_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """By default a patient sees no staff page: it is not among the pages."""
     at = run_app(monkeypatch, write(tmp_path, 'clinic_name = "Harbour Clinic"\n'))
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("ui/staff.py")
+
+
+def test_staff_page_is_shown_when_enabled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With staff_review = true the staff page is part of the app."""
+    at = run_app(monkeypatch, write(tmp_path, "staff_review = true\n"))
     at.switch_page("ui/staff.py").run()
     assert not at.exception
     assert at.get("file_uploader")

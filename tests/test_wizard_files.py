@@ -78,7 +78,7 @@ def test_resume_restores_widgets() -> None:
     at = upload(new_app(), "progress.json", progress_file(answers, "treatment"))
     rows = at.session_state[S.TRIALS]
     assert at.selectbox(key=S.trial_key(rows[1], "medication")).value == "venlafaxine"
-    assert at.number_input(key=S.trial_key(rows[0], "weeks")).value == 8
+    assert at.text_input(key=S.trial_key(rows[0], "weeks")).value == "8"
 
 
 def test_resume_then_finish_reaches_the_outcome() -> None:
@@ -115,14 +115,17 @@ def test_bad_file_error_names_the_file() -> None:
     at = upload(new_app(), "holiday-notes.json", b"these are not answers")
     assert view(at) == "start"
     assert md_escape("holiday-notes.json") in at.error[0].value
-    assert "not valid JSON" in at.error[0].value
+    assert "not a saved questionnaire" in at.error[0].value
 
 
 def test_other_json_is_refused() -> None:
-    """A JSON file that is not a record is refused with the core's message."""
+    """A JSON file that is not a record is refused in plain words, naming the file."""
     at = upload(new_app(), "data.json", json.dumps({"hello": 1}).encode())
     assert view(at) == "start"
-    assert "not a screening record" in at.error[0].value
+    assert at.error[0].value == md_escape(
+        "data.json: this file is not a saved questionnaire from this app. Choose the file you "
+        "saved with “Save my progress to a file” or “Your answers file (JSON)”."
+    )
 
 
 def test_invalid_answers_are_refused() -> None:
@@ -130,7 +133,7 @@ def test_invalid_answers_are_refused() -> None:
     data = json.dumps({"answers": {"age_years": 400}}).encode()
     at = upload(new_app(), "old.json", data)
     assert view(at) == "start"
-    assert "invalid answers" in at.error[0].value
+    assert "holds answers this questionnaire cannot use" in at.error[0].value
 
 
 def test_file_name_with_markup_is_escaped() -> None:
@@ -200,7 +203,9 @@ def test_file_names_hold_no_respondent_data(deferred: dict[str, Any]) -> None:
     assert not any("jane" in name.lower() for name in deferred)
 
 
-@pytest.mark.parametrize("export", downloads.EXPORTS, ids=lambda e: e.file_name)
+@pytest.mark.parametrize(
+    "export", (downloads.SUMMARY, *downloads.FOR_STAFF), ids=lambda e: e.file_name
+)
 def test_each_export_builds(deferred: dict[str, Any], export: downloads.Export) -> None:
     """Every extra download on the results page builds non-empty bytes on click."""
     at = new_app()
@@ -215,7 +220,7 @@ def test_finish_and_clear_wipes_everything() -> None:
     at = new_app()
     start(at)
     complete(at, vignette("typical-trd"))
-    click(at, "wiz:finish")
+    click(click(at, "wiz:finish"), "wiz:clear_yes")
     left = [k for k in at.session_state if k.startswith(("q:", "t:")) or k == S.TRIALS]
     assert (view(at), left) == ("start", [])
 
@@ -225,9 +230,9 @@ def test_after_clear_start_is_empty() -> None:
     at = new_app()
     start(at)
     complete(at, vignette("typical-trd"))
-    click(at, "wiz:finish")
+    click(click(at, "wiz:finish"), "wiz:clear_yes")
     start(at)
-    assert at.number_input(key="q:age_years").value is None
+    assert at.text_input(key="q:age_years").value == ""
     assert at.radio(key="q:sex_at_birth").value is None
 
 

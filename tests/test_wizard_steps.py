@@ -63,18 +63,24 @@ def test_empty_step_marks_each_field() -> None:
     at = new_app()
     start(at)
     next_step(at)
-    assert problem_after(at, "q:age_years") == "Please enter a number."
+    assert problem_after(at, "q:age_years") == "Please enter an age from 10 to 120 years."
     assert problem_after(at, "q:sex_at_birth") == "Please choose an answer."
     assert problem_after(at, "q:pregnancy_status") == "Please choose an answer."
     assert problem_after(at, "q:display_name") is None
 
 
 def test_empty_step_summarises_the_problems() -> None:
-    """A message at the top of the step says how many answers need attention."""
+    """A message at the top of the step names each answer that needs attention, each a
+    link to its question."""
     at = new_app()
     start(at)
     next_step(at)
-    assert at.error[0].value.startswith("3 answers need your attention")
+    assert at.error[0].value.splitlines() == [
+        "**3 answers need your attention** before you go on:",
+        "- [How old are you?](#answer-age_years)",
+        "- [What sex were you assigned at birth?](#answer-sex_at_birth)",
+        "- [Are you pregnant, planning a pregnancy, or breastfeeding?](#answer-pregnancy_status)",
+    ]
 
 
 def test_messages_go_once_answered() -> None:
@@ -82,7 +88,7 @@ def test_messages_go_once_answered() -> None:
     at = new_app()
     start(at)
     next_step(at)
-    at.number_input(key="q:age_years").set_value(30)
+    at.text_input(key="q:age_years").set_value("30")
     run(at)
     assert problem_after(at, "q:age_years") is None
     assert problem_after(at, "q:sex_at_birth") == "Please choose an answer."
@@ -109,7 +115,7 @@ def test_back_keeps_answers() -> None:
     at = at_step("phq9")
     back_step(at)
     assert step(at) == "about"
-    assert at.number_input(key="q:age_years").value == 40
+    assert at.text_input(key="q:age_years").value == "40"
     assert at.radio(key="q:sex_at_birth").value == "female"
 
 
@@ -324,7 +330,9 @@ def test_incomplete_trial_is_marked_on_its_row() -> None:
     fill_step(at, {k: v for k, v in answers.items() if k != "ad_trials"})
     next_step(at)
     assert step(at) == "treatment"
-    assert problem_after(at, S.trial_key(row, "weeks")) == "Please enter a number."
+    assert problem_after(at, S.trial_key(row, "weeks")) == (
+        "Please enter a number of weeks from 0 to 1040."
+    )
 
 
 def test_adequate_trial_explained_on_the_step() -> None:
@@ -376,9 +384,12 @@ def test_review_shows_answers_in_words() -> None:
 
 
 def test_step_problems_refuses_out_of_range_numbers() -> None:
-    """A number outside its range (a tampered request) is refused on the server, in words."""
+    """A number outside its range is refused on the server, with the range in words."""
     problems = step_problems({"age_years": 130}, QN, "about")
-    assert problems["age_years"] == "Please enter a whole number from 0 to 120."
+    assert problems["age_years"] == (
+        "That number is outside the range of this question. Please enter an age from 10 to "
+        "120 years."
+    )
 
 
 def test_step_problems_refuses_unknown_codes() -> None:

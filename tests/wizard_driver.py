@@ -62,7 +62,7 @@ def step(at: AppTest) -> str:
 
 
 def _find(at: AppTest, key: str) -> Any:
-    for kind in ("radio", "number_input", "selectbox", "text_input", "text_area", "checkbox"):
+    for kind in ("radio", "selectbox", "text_input", "text_area", "checkbox"):
         for widget in getattr(at, kind):
             if widget.key == key:
                 return widget
@@ -98,10 +98,17 @@ def _set_question(at: AppTest, q: Question, value: Any) -> bool:
             none.set_value(value == [])
             changed = True
         return changed
-    widget = _find(at, S.qkey(q.id))
-    if widget is None or widget.value == value:
+    return _set(_find(at, S.qkey(q.id)), q, value)
+
+
+def _set(widget: Any, q: Question, value: Any) -> bool:
+    """Set a widget to an answer (a number is typed as text); True when it changed."""
+    if widget is None:
         return False
-    widget.set_value(value)
+    shown = str(value) if q.type == "integer" else value
+    if widget.value == shown:
+        return False
+    widget.set_value(shown)
     return True
 
 
@@ -141,10 +148,7 @@ def set_trial(at: AppTest, row: int, entry: dict[str, Any]) -> AppTest:
         for sub in q.items:
             if sub.id not in entry:
                 continue
-            widget = _find(at, S.trial_key(row, sub.id))
-            if widget is not None and widget.value != entry[sub.id]:
-                widget.set_value(entry[sub.id])
-                changed = True
+            changed |= _set(_find(at, S.trial_key(row, sub.id)), sub, entry[sub.id])
         if not changed:
             return at
         run(at)
@@ -160,8 +164,7 @@ def fill_trials(at: AppTest, q: Question, entries: list[dict[str, Any]]) -> bool
             box.check()
             return True
         return False
-    state = at.session_state.to_dict()
-    if [S.trial_entry(state, q, row) for row in rows] == entries:
+    if state_entries(at) == entries:
         return False
     for index, entry in enumerate(entries):
         row = rows[index] if index < len(rows) else add_trial(at)
@@ -196,24 +199,35 @@ def outcome_title(at: AppTest) -> str:
     return str(next(e.value for e in elements[title:] if e.type == "header"))
 
 
+def state_entries(at: AppTest) -> list[dict[str, Any]]:
+    """The trial entries held in the session's answers."""
+    held = at.session_state[S.ANSWERS] if S.ANSWERS in at.session_state else {}  # noqa: SIM401
+    return list(held.get("ad_trials") or [])
+
+
 def crisis_shown(at: AppTest) -> bool:
-    """Whether the crisis panel is on the page."""
+    """Whether the crisis panel (full, or the compact bar of later steps) is on the page."""
     from ui.wizard.crisis_panel import TITLE
 
-    return any(h.value == TITLE for h in at.header)
+    full = any(h.value == TITLE for h in at.header)
+    return full or any(str(m.value).startswith(f"**{TITLE}:**") for m in at.markdown)
 
 
 def crisis_first(at: AppTest) -> bool:
-    """The crisis panel is the first heading on the page (before the page title)."""
+    """The crisis panel (or its compact bar) is the first text on the page."""
     from ui.wizard.crisis_panel import TITLE
 
-    headings = [e for e in page_elements(at) if e.type in ("header", "title")]
-    return bool(headings) and headings[0].value == TITLE
+    texts = [e for e in page_elements(at) if e.type in ("header", "title", "markdown")]
+    if not texts:
+        return False
+    first = str(texts[0].value)
+    return first == TITLE or first.startswith(f"**{TITLE}:**")
 
 
 def state_answers(at: AppTest) -> dict[str, Any]:
-    """The answers now held in the session (pruned), read the way the page reads them."""
-    return prune(S.answers_from_state(at.session_state.to_dict(), QN), QN)
+    """The answers now held in the session (pruned)."""
+    held = at.session_state[S.ANSWERS] if S.ANSWERS in at.session_state else {}  # noqa: SIM401
+    return prune(held, QN)
 
 
 def walk(node: Any) -> Any:

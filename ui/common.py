@@ -103,12 +103,32 @@ FOOTER_STYLE = (
 )
 
 
+def footer_markdown() -> str:
+    """The crisis line with a tappable call or text link for each number; never raises."""
+    try:
+        region = crisis_region()
+        parts = []
+        for r in region.resources:
+            if not r.footer:
+                continue
+            links = []
+            if r.tel_link():
+                links.append(f"[call {md_escape(r.number)}]({r.tel_link()})")
+            if r.sms_link():
+                word = f" {md_escape(r.sms_body)} to" if r.sms_body else ""
+                links.append(f"[text{word} {md_escape(r.number)}]({r.sms_link()})")
+            parts.append(f"{md_escape(r.name)}: " + " or ".join(links))
+        return "In crisis? " + " · ".join(parts)
+    except Exception:
+        return md_escape(footer_text())
+
+
 def crisis_footer() -> None:
-    """The short crisis line at the bottom of every page."""
+    """The short crisis line at the bottom of every page, its numbers as links."""
     st.html(FOOTER_STYLE)
     with st.container(key="crisis-footer"):
         st.divider()
-        st.caption(md_escape(footer_text()))
+        st.caption(footer_markdown())
 
 
 STYLE = """

@@ -24,7 +24,6 @@ from screening.review import (
     csv_writer,
     filter_rows,
     findings_present,
-    gc_paused,
     outcome_choices,
     pdf_renderer,
     sort_rows,
@@ -81,14 +80,13 @@ def _review(uploads: Sequence[Any]) -> tuple[Review, list[dict[str, Any]]]:
     if cached is not None and cached["key"] == key:
         return cached["review"], cached["rows"]
     builder = ReviewBuilder()
-    with gc_paused():
-        for upload in uploads:
-            if builder.full:
-                builder.refuse_too_many(upload.name)
-            elif upload.size > builder.limits.max_file_bytes:
-                builder.refuse_too_large(upload.name, upload.size)
-            else:
-                builder.add(upload.name, upload.getvalue())
+    for upload in uploads:
+        if builder.full:
+            builder.refuse_too_many(upload.name)
+        elif upload.size > builder.limits.max_file_bytes:
+            builder.refuse_too_large(upload.name, upload.size)
+        else:
+            builder.add(upload.name, upload.getvalue())
     review = builder.result()
     rows = sort_rows(triage_rows(review.entries))
     st.session_state[STATE] = {"key": key, "review": review, "rows": rows}
@@ -158,7 +156,9 @@ def _choose(rows: list[dict[str, Any]]) -> int | None:
                 row["name"] or "(no name)",
                 row["outcome"],
                 "⚠ URGENT" if row["is_urgent"] else "",
+                "⚠ risk not assessed" if row["is_risk_unknown"] else "",
                 "⚠ CRISIS" if row["is_crisis"] else "",
+                "⚠ answer changed" if row["has_changed_answers"] else "",
                 "⚠ stored result differs" if row["has_mismatch"] else "",
                 row["source"],
             )

@@ -198,8 +198,23 @@ def show_summary(entry: Entry) -> None:
         lines = ["**⚠ CRISIS.** Crisis resources were shown to this person."]
         if result.urgent:
             lines.append("**⚠ URGENT:** a plan, intent or recent self-harm was reported.")
+        if "F-RISK-NOT-ASSESSED" in result.finding_ids:
+            lines.append(
+                "**⚠ Risk not assessed:** the person preferred not to say about a plan or "
+                "intent. That is not a no: assess it directly."
+            )
         lines.append(md_escape(footer_text()))
         st.error("  \n".join(lines), icon="⚠️")
+    if entry.record.answer_changes:
+        from screening.record import describe_change
+
+        qn = load_questionnaire()
+        changes = [describe_change(c, qn) for c in entry.record.answer_changes]
+        st.warning(
+            "**⚠ Safety answers changed while answering.** Ask about them:  \n"
+            + "  \n".join(md_escape(c) for c in changes),
+            icon="⚠️",
+        )
     outcome = OUTCOMES[result.outcome]
     with st.container(border=True):
         st.subheader(outcome.title, anchor=False)

@@ -36,16 +36,27 @@ STANDALONE_TEMPLATE = HERE / "standalone.conf.template"
 #: (``window.prerenderReady = false``); a test fails when the installed Streamlit differs.
 STREAMLIT_INLINE_SCRIPT_HASH = "sha256-THxz9J9+wf7rhwR2YkXJoSZ13UCmYyC+3lNDv2+8ugA="
 
-#: sha256 of the wizard's one script (ui/wizard/page.py ``SCROLL_SCRIPT``): after each step
-#: it scrolls to the top and moves focus to the new heading. A test fails when it changes.
-WIZARD_SCROLL_SCRIPT_HASH = "sha256-T++tIYRukX55azrBdRxiD/87pnfAjdW1VbTKda3TLM4="
+#: sha256 of the wizard's two scripts (ui/wizard/scripts.py ``WIZARD_SCRIPTS``): after each
+#: step, scroll to the top and focus the new heading; once per page, problem links that move
+#: focus to their question, and a question before leaving a page that holds answers.
+#: A test fails when either changes.
+WIZARD_SCRIPT_HASHES = (
+    "sha256-T++tIYRukX55azrBdRxiD/87pnfAjdW1VbTKda3TLM4=",
+    "sha256-7kvwqLOEtpYJSb8plA73KEMQ6bQ+LyCkJN2+Z/yMNnE=",
+)
 
 CSP_DIRECTIVES: tuple[str, ...] = (
     "default-src 'self'",
     # Inline scripts only by hash. 'wasm-unsafe-eval' lets the protobuf decoder compile
     # WebAssembly; it allows no JavaScript eval.
-    f"script-src 'self' '{STREAMLIT_INLINE_SCRIPT_HASH}' '{WIZARD_SCROLL_SCRIPT_HASH}' "
-    "'wasm-unsafe-eval'",
+    " ".join(
+        [
+            "script-src 'self'",
+            f"'{STREAMLIT_INLINE_SCRIPT_HASH}'",
+            *(f"'{h}'" for h in WIZARD_SCRIPT_HASHES),
+            "'wasm-unsafe-eval'",
+        ]
+    ),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

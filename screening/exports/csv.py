@@ -24,22 +24,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from screening.errors import RecordError, ScreeningError
 from screening.exports._common import TRIALS, RecordLike, as_loaded
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
-from screening.record import LoadedRecord, record_from_object
 from screening.rules import OUTCOMES
-from screening.safety import crisis_flag
 from screening.scoring import SCORE_KEYS
-
-if TYPE_CHECKING:
-    from screening.review import FileProblem
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
@@ -215,35 +207,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-# First characters of the cells ``escape_cell`` can change (a formula start or an apostrophe).
-_ESCAPE_FIRST = frozenset("".join(FORMULA_STARTS) + "'")
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Where each answer cell comes from, in column order (static: the questionnaire's)."""
-
-    answer_ids: tuple[str | None, ...]  # None marks the trial count
-    trial_ids: tuple[str, ...]
-    max_trials: int
-
-
-@cache
-def _plan() -> _Plan:
-    qn = load_questionnaire()
-    trials = qn.by_id[TRIALS]
-    return _Plan(
-        tuple(None if q.type == "repeat" else q.id for q in qn.questions),
-        tuple(sub.id for sub in trials.items),
-        trials.max_items or 0,
-    )
-
-
 def _row_cells(record: RecordLike, name: str) -> list[str]:
     """The cells of one record in ``CSV_COLUMNS`` order, escaped against formula injection."""
     loaded = as_loaded(record, name)
     res = loaded.result
-    plan = _plan()
+    qn = load_questionnaire()
+    trial_q = qn.by_id[TRIALS]
+    max_trials = trial_q.max_items or 0
     scores = res.scores
     answers = loaded.answers
     trials = answers.get(TRIALS)
@@ -261,18 +231,12 @@ def _row_cells(record: RecordLike, name: str) -> list[str]:
     values.append(LIST_SEPARATOR.join(res.finding_ids))
     values.append(LIST_SEPARATOR.join(res.missing))
     trial_count = None if trials is None else len(trials)
-    values += [trial_count if qid is None else answers.get(qid) for qid in plan.answer_ids]
-    entries = list(trials or ())[: plan.max_trials]
+    values += [trial_count if q.type == "repeat" else answers.get(q.id) for q in qn.questions]
+    entries = list(trials or ())[:max_trials]
     for entry in entries:
-        values += [entry.get(sid) for sid in plan.trial_ids]
-    values += [None] * (len(plan.trial_ids) * (plan.max_trials - len(entries)))
-    cells: list[str] = []
-    for value in values:
-        text = value if type(value) is str else _cell(value)
-        if text and text[0] in _ESCAPE_FIRST:
-            text = escape_cell(text)
-        cells.append(text)
-    return cells
+        values += [entry.get(sub.id) for sub in trial_q.items]
+    values += [None] * (len(trial_q.items) * (max_trials - len(entries)))
+    return [escape_cell(_cell(value)) for value in values]
 
 
 def record_row(record: RecordLike, name: str = "record") -> dict[str, str]:
@@ -280,201 +244,23 @@ def record_row(record: RecordLike, name: str = "record") -> dict[str, str]:
     return dict(zip(CSV_COLUMNS, _row_cells(record, name), strict=True))
 
 
+def _line(cells: Iterable[str]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+def csv_header() -> str:
+    """The byte-order mark and the header line."""
+    return BOM + _line(CSV_COLUMNS)
+
+
+def csv_line(record: RecordLike, name: str = "record") -> str:
+    """One record's line (CRLF included), escaped against formula injection."""
+    return _line(_row_cells(record, name)).encode("utf-8", errors="backslashreplace").decode()
+
+
 def records_to_csv(records: Iterable[RecordLike]) -> bytes:
     """UTF-8 (with BOM) CSV bytes: the header and one row per record, in order."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for i, record in enumerate(records, 1):
-        writer.writerow(_row_cells(record, f"record {i}"))
-    return (BOM + out.getvalue()).encode("utf-8", errors="backslashreplace")
-
-
-# --------------------------------------------------------------------------- reading
-
-_INTEGER = re.compile(r"^[0-9]{1,9}$")
-
-
-class _BadCell(ValueError):
-    pass
-
-
-def _decode_value(q: Question, cell: str) -> Any:
-    """A cell back to the answer value (not yet validated against the questionnaire)."""
-    if cell == "":
-        return None
-    if q.type == "integer":
-        if not _INTEGER.match(cell):
-            raise _BadCell(f"{cell[:40]!r} is not a whole number")
-        return int(cell)
-    if q.type == "multi":
-        return [] if cell == EMPTY_LIST else cell.split(LIST_SEPARATOR)
-    if q.type == "single" and any(isinstance(c, int) for c in q.codes_in_order):
-        if not _INTEGER.match(cell):
-            raise _BadCell(
-                f"{cell[:40]!r} is not one of the codes "
-                + ", ".join(str(c) for c in q.codes_in_order)
-            )
-        return int(cell)
-    return cell
-
-
-def _row_answers(cells: Mapping[str, str], qn: Questionnaire) -> dict[str, Any]:
-    """Raw answers of one row; raises _BadCell naming the column."""
-    answers: dict[str, Any] = {}
-    for q in qn.questions:
-        if q.type == "repeat":
-            continue
-        try:
-            value = _decode_value(q, cells[q.id])
-        except _BadCell as exc:
-            raise _BadCell(f"column {q.id}: {exc}") from None
-        if value is not None:
-            answers[q.id] = value
-    trials_q = qn.by_id[TRIALS]
-    count_cell = cells[TRIAL_COUNT]
-    if count_cell != "":
-        max_items = trials_q.max_items or 0
-        if not _INTEGER.match(count_cell) or int(count_cell) > max_items:
-            raise _BadCell(
-                f"column {TRIAL_COUNT}: {count_cell[:40]!r} is not a number from 0 to {max_items}"
-            )
-        entries: list[dict[str, Any]] = []
-        for n in range(1, int(count_cell) + 1):
-            entry: dict[str, Any] = {}
-            for sub in trials_q.items:
-                col = f"trial{n}_{sub.id}"
-                try:
-                    value = _decode_value(sub, cells[col])
-                except _BadCell as exc:
-                    raise _BadCell(f"column {col}: {exc}") from None
-                if value is not None:
-                    entry[sub.id] = value
-            entries.append(entry)
-        answers[TRIALS] = entries
-    return answers
-
-
-def _stored_result(cells: Mapping[str, str]) -> dict[str, Any]:
-    """The result columns as a stored result, so differences show as mismatches."""
-
-    def scalar(text: str) -> Any:
-        if text == "":
-            return None
-        if text in (TRUE, FALSE):
-            return text == TRUE
-        return int(text) if _INTEGER.match(text) else text
-
-    ids = cells["finding_ids"]
-    return {
-        "outcome": cells["outcome"],
-        "crisis": scalar(cells["crisis"]),
-        "scores": {k: scalar(cells[k]) for k in SCORE_KEYS},
-        "findings": [{"id": i} for i in ids.split(LIST_SEPARATOR)] if ids else [],
-    }
-
-
-def _problem(name: str, code: str, message: str, crisis: bool) -> FileProblem:
-    from screening.review import PROBLEM_CODES, FileProblem
-
-    mapped = "review." + code.split(".", 1)[-1]
-    return FileProblem(
-        name, mapped if mapped in PROBLEM_CODES else "review.invalid_csv", message, crisis
-    )
-
-
-def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells) of each non-blank data row; the header is row 1."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for number, cells in enumerate(reader, 1):
-            if any(c != "" for c in cells):
-                yield number, cells
-    except csv.Error as exc:
-        raise RecordError("csv.unreadable", f"{name}: not a readable CSV file ({exc})") from None
-
-
-def read_csv(
-    data: bytes | str, name: str = "export.csv", questionnaire: Questionnaire | None = None
-) -> list[LoadedRecord | FileProblem]:
-    """Read an export CSV back: one ``LoadedRecord`` per good row (named ``<name> row <n>``,
-    answers validated, result recomputed, result columns compared as a stored result) and
-    one ``screening.review.FileProblem`` per bad row, in file order.
-
-    Raises RecordError when the file as a whole cannot be read (size, encoding, header).
-    """
-    qn = questionnaire or load_questionnaire()
-    if len(data) > MAX_CSV_BYTES:
-        raise RecordError(
-            "csv.too_large",
-            f"{name}: the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} bytes",
-        )
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RecordError(
-                "record.not_utf8",
-                f"{name}: not UTF-8 text (byte {exc.start:,}); save it as CSV UTF-8",
-            ) from None
-    else:
-        text = data.removeprefix(BOM)
-    rows = _rows(text, name)
-    first = next(rows, None)
-    if first is None:
-        raise RecordError("record.empty", f"{name}: the file is empty")
-    header = [unescape_cell(c).strip() for c in first[1]]
-    _check_header(header, name)
-    out: list[LoadedRecord | FileProblem] = []
-    for number, raw in rows:
-        where = f"{name} row {number}"
-        if len(raw) != len(header):
-            out.append(
-                _problem(
-                    where,
-                    "csv.row_shape",
-                    f"{where}: has {len(raw)} cells; the header has {len(header)}",
-                    False,
-                )
-            )
-            continue
-        cells = {col: unescape_cell(c) for col, c in zip(header, raw, strict=True)}
-        try:
-            answers = _row_answers(cells, qn)
-        except _BadCell as exc:
-            out.append(_problem(where, "csv.bad_cell", f"{where}: {exc}", False))
-            continue
-        obj: dict[str, Any] = {"answers": answers, "result": _stored_result(cells)}
-        for key in ("status", "created_at", "app_version", "questionnaire_version"):
-            if cells[key]:
-                obj[key] = cells[key]
-        try:
-            out.append(record_from_object(obj, where, qn))
-        except ScreeningError as exc:
-            code = getattr(exc, "code", "csv.invalid")
-            out.append(_problem(where, str(code), str(exc), crisis_flag(answers)))
-    return out
-
-
-def _check_header(header: list[str], name: str) -> None:
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    unexpected = [c for c in header if c not in CSV_COLUMNS]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if not (missing or unexpected or duplicated):
-        return
-    parts = []
-    if missing:
-        parts.append(
-            f"{len(missing)} missing ({', '.join(missing[:5])}{'…' if len(missing) > 5 else ''})"
-        )
-    if unexpected:
-        shown = ", ".join(repr(c[:30]) for c in unexpected[:5])
-        parts.append(f"{len(unexpected)} unexpected ({shown}{'…' if len(unexpected) > 5 else ''})")
-    if duplicated:
-        parts.append("repeated: " + ", ".join(duplicated[:5]))
-    raise RecordError(
-        "csv.wrong_header",
-        f"{name}: not a CSV export of this questionnaire: columns "
-        + "; ".join(parts)
-        + ". Export the records again from this app.",
-    )
+    lines = [csv_line(record, f"record {i}") for i, record in enumerate(records, 1)]
+    return (csv_header() + "".join(lines)).encode("utf-8")

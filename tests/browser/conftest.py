@@ -129,10 +129,13 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[AppServer]:
-    """The app, started once per session; ``.url``, ``.port``, ``.log_path``, ``.log_tail()``."""
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app, started once per session, with the staff review page enabled (a patient-only
+    deployment hides it); ``.url``, ``.port``, ``.log_path``, ``.log_tail()``."""
+    settings = tmp_path_factory.mktemp("settings") / "clinic.toml"
+    settings.write_text("staff_review = true\n", encoding="utf-8")
     try:
-        server = start_app()
+        server = start_app(env={"SCREENING_SETTINGS": str(settings)})
     except AppStartError as exc:
         error = str(exc)
     else:

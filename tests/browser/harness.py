@@ -120,6 +120,7 @@ def start_app(
     timeout: float = READY_TIMEOUT_S,
     log_dir: Path | None = None,
     attempts: int = 3,
+    env: dict[str, str] | None = None,
 ) -> AppServer:
     """Start the app on a free port with the repo's .streamlit/config.toml; wait until healthy.
 
@@ -139,10 +140,10 @@ def start_app(
             "--browser.gatherUsageStats", "false",
             *extra_args,
         ]  # fmt: skip
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        process_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         with os.fdopen(fd, "wb") as log:
             process = subprocess.Popen(
-                cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cmd, cwd=cwd, env=process_env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )  # fmt: skip
         server = AppServer(f"http://127.0.0.1:{port}", port, log_path, process)

@@ -194,18 +194,17 @@ def answer_step(page: Page, answers: Mapping[str, Any], section_id: str) -> None
 
 
 def answer(page: Page | Locator, q: Question, value: Any, key: str) -> None:
-    """Give one answer to the widget with this key, by the question's type."""
+    """Give one answer to the widget with this key, by the question's type, once the page
+    is at rest (every answer reruns the page; while it runs, widgets that moved can show
+    twice, the old one greyed out)."""
+    settle(page.page if hasattr(page, "page") else page)  # a Locator knows its page
     if q.type == "multi":
         codes = list(value)
         for code in codes or ["__none"]:
             _tick(keyed(page, f"{key}:{code}"))
         return
     box = keyed(page, key)
-    if q.type == "integer":
-        field = box.get_by_role("spinbutton")
-        field.fill(str(value))
-        field.press("Enter")
-    elif q.type == "text":
+    if q.type in ("integer", "text"):
         field = box.locator("textarea, input").first
         field.fill(str(value))
         field.press("Control+Enter" if q.multiline else "Enter")
@@ -295,8 +294,14 @@ def save_download(page: Page, button: Locator, folder: Path, name: str | None = 
 
 
 def download_button(page: Page, key: str) -> Locator:
-    """The button of the download widget with this key."""
-    return keyed(page, key).get_by_role("button")
+    """The button of the download widget with this key (a folded section holding it, such
+    as "For clinic staff", is opened first)."""
+    button = keyed(page, key).get_by_role("button")
+    if not button.is_visible():
+        folded = page.locator("details", has=keyed(page, key))
+        if folded.count():
+            folded.first.locator("summary").click()
+    return button
 
 
 # --------------------------------------------------------------------------- starting over
@@ -396,6 +401,7 @@ def story(name: str, sentinel: str) -> dict[str, Any]:
             psychosis_history="unsure",
             psychosis_current="no",
             high_blood_pressure="yes_controlled",
+            bp_encephalopathy="no",
             bp_systolic=128,
             bp_diastolic=82,
             other_conditions=["glaucoma"],

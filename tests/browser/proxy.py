@@ -223,18 +223,9 @@ def running_replicas(
     """
     servers: list[AppServer] = []
     extra = {COOKIE_SECRET_ENV: secrets.token_hex(32), **(env or {})}
-    before = {name: os.environ.get(name) for name in extra}
-    os.environ.update(extra)  # start_app passes this process's environment on
     try:
-        try:
-            for _ in range(count):
-                servers.append(start_app(log_dir=log_dir))
-        finally:
-            for name, value in before.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        for _ in range(count):
+            servers.append(start_app(log_dir=log_dir, env=extra))
         yield servers
     finally:
         for server in servers:

@@ -100,7 +100,7 @@ def _scanner() -> Callable[[Page], list[dict[str, Any]]]:
 
 def _named(scope: Page | Locator, q: Question) -> bool:
     """True when the control of ``q`` has exactly the question's text as its accessible name."""
-    role = {"integer": "spinbutton", "text": "textbox"}.get(q.type)
+    role = {"integer": "textbox", "text": "textbox"}.get(q.type)
     if role is None:
         role = "combobox" if q.type == "single" and len(q.choices) > 8 else "radiogroup"
     return scope.get_by_role(role, name=q.text, exact=True).count() == 1  # type: ignore[arg-type]

@@ -1,5 +1,7 @@
-"""At phone size (360×740), the crisis panel is in the first screenful the moment PHQ-9
-item 9 is answered above "Not at all", and its call and text links are well formed."""
+"""At phone size (360×740): the moment PHQ-9 item 9 is answered above "Not at all", the full
+resources with call and text links appear right under it (where the person is reading)
+and in the panel at the top; later steps carry a compact crisis bar, not a screenful; every
+call and text link is well formed; the footer numbers are links."""
 
 from __future__ import annotations
 
@@ -69,13 +71,17 @@ def test_panel_is_in_the_first_viewport(item9_answered: Page) -> None:
 
 
 def test_support_in_view_where_item9_is_answered(item9_answered: Page) -> None:
-    """Where item 9 was just answered (the page scrolled to it), a crisis call link is on screen:
-    the compact notice right under item 9 (the full panel is at the top)."""
+    """With item 9 in the middle of the screen (where it was just answered), the call link
+    right under it is on screen, and the resources there are the full list."""
     page = item9_answered
     J.settle(page)
-    J.keyed(page, "q:phq9_9").scroll_into_view_if_needed()
-    links = page.locator('.st-key-crisis-inline a[href^="tel:"]').all()
-    assert links and any(_on_screen(page, link) for link in links)
+    J.keyed(page, "q:phq9_9").evaluate("e => e.scrollIntoView({block: 'center'})")
+    inline = page.locator(".st-key-crisis-inline")
+    links = inline.locator('a[href^="tel:"]').all()
+    assert links and _on_screen(page, links[0])
+    region = load_crisis_resources().region("us")
+    text = inline.inner_text()
+    assert all(r.name in text for r in region.resources if not r.emergency)
 
 
 def _on_screen(page: Page, link: Locator) -> bool:
@@ -92,16 +98,43 @@ def test_panel_is_first_in_the_main_area(item9_answered: Page) -> None:
     assert panel["y"] + panel["height"] <= h1["y"]
 
 
-def test_panel_in_view_on_the_next_step(
-    app_server: AppServer, open_page: Callable[..., Page]
-) -> None:
-    """On the step after PHQ-9 the panel is in view on arrival, without scrolling."""
+@pytest.fixture(scope="module")
+def next_step_page(app_server: AppServer, open_page: Callable[..., Page]) -> Page:
+    """The step after PHQ-9 at phone size, item 9 answered above "Not at all"."""
     page = _answer_item9(open_page(PHONE), app_server.url)
     answers = _answers()
     J.answer(page, J.QN.by_id["phq9_difficulty"], answers["phq9_difficulty"], "q:phq9_difficulty")
     J.next_step(page, answers, "phq9")
     J.settle(page)
-    expect(_panel(page).get_by_role("heading", name=J.CRISIS_TITLE)).to_be_in_viewport(ratio=1)
+    return page
+
+
+def test_bar_in_view_on_the_next_step(next_step_page: Page) -> None:
+    """On the step after PHQ-9 a compact crisis bar with a call link is in view on arrival."""
+    bar = next_step_page.locator(".st-key-crisis-bar")
+    expect(bar.locator('a[href^="tel:"]').first).to_be_in_viewport(ratio=1)
+
+
+def test_bar_is_compact_and_opens_to_the_full_list(next_step_page: Page) -> None:
+    """The bar takes a fraction of a phone screen (not a 587 px block), and its folded part
+    opens to every service of the region."""
+    bar = next_step_page.locator(".st-key-crisis-bar")
+    box = bar.bounding_box()
+    assert box is not None and box["height"] <= PHONE["height"] * 0.3, box
+    bar.locator("summary").click()
+    region = load_crisis_resources().region("us")
+    for r in region.resources:
+        if not r.emergency:
+            expect(bar.get_by_text(r.name, exact=False).first).to_be_visible()
+
+
+def test_footer_numbers_are_links(next_step_page: Page) -> None:
+    """The crisis line at the bottom of the page carries tappable call and text links."""
+    footer = next_step_page.locator(".st-key-crisis-footer")
+    hrefs = {str(a.get_attribute("href")) for a in footer.locator("a").all()}
+    region = load_crisis_resources().region("us")
+    expected = {link for r in region.resources for link in (r.tel_link(), r.sms_link()) if link}
+    assert expected <= hrefs, hrefs
 
 
 def test_panel_links_are_well_formed(item9_answered: Page) -> None:

@@ -53,6 +53,7 @@ class Journey:
     resumed_values: dict[str, str] = field(default_factory=dict)
     cleared_notice: str = ""
     cleared_title: str = ""
+    asked_before_clearing: bool = False
     blank_after_clear: dict[str, str] = field(default_factory=dict)
 
 
@@ -110,12 +111,16 @@ def _drive(
         journey.files[stem] = J.save_download(page, J.download_button(page, key), folder, stem)
 
     J.keyed(page, "wiz:finish").get_by_role("button").click()
+    confirm = J.keyed(page, "wiz:clear_yes").get_by_role("button")
+    confirm.wait_for()
+    journey.asked_before_clearing = J.current_title(page) == "Your summary"
+    confirm.click()
     J.wait_title(page, J.START_TITLE)
     journey.cleared_title = J.current_title(page)
     journey.cleared_notice = J.notice_text(page)
     J.start(page)
     journey.blank_after_clear = {
-        "age_years": J.keyed(page, "q:age_years").get_by_role("spinbutton").input_value(),
+        "age_years": J.keyed(page, "q:age_years").get_by_role("textbox").input_value(),
         "display_name": J.keyed(page, "q:display_name").get_by_role("textbox").input_value(),
         "sex_at_birth checked": str(
             J.keyed(page, "q:sex_at_birth").locator("input:checked").count()
@@ -230,6 +235,11 @@ def test_csv_is_one_row_with_the_answers(journey: Journey) -> None:
     ]
 
 
+def test_finish_asks_before_clearing(journey: Journey) -> None:
+    """ "Finish and clear my answers" asks first: the summary stays until the person confirms."""
+    assert journey.asked_before_clearing
+
+
 def test_finish_and_clear_returns_to_start(journey: Journey) -> None:
     """ "Finish and clear my answers" goes back to the start page and says the answers are gone."""
     assert (journey.cleared_title, journey.cleared_notice) == (J.START_TITLE, CLEARED)
@@ -276,7 +286,7 @@ def test_first_question_shows(app_server: AppServer, page: Page, journal: Journa
     began = time.monotonic()
     page.goto(app_server.url, wait_until="commit")
     J.main(page).get_by_role("button", name="Start", exact=True).click()
-    expect(J.keyed(page, "q:age_years").get_by_role("spinbutton")).to_be_visible()
+    expect(J.keyed(page, "q:age_years").get_by_role("textbox")).to_be_visible()
     journal.time(
         "warm server: open the app, press Start, first question visible", time.monotonic() - began
     )

@@ -53,8 +53,10 @@ SECURITY_HEADERS = {
 }
 ROUTE_COOKIE = re.compile(r"^screening_route=([0-9a-f]{32}); Path=/; HttpOnly; SameSite=Lax$")
 CLINIC = "Harbour Mental Health"
-CLINIC_SETTINGS = f'clinic_name = "{CLINIC}"\nphone = "+44 161 496 0000"\nregion = "uk"\n'
-UK_CRISIS_LINE = "In crisis? Call Samaritans 116 123"
+CLINIC_SETTINGS = (
+    f'clinic_name = "{CLINIC}"\nphone = "+44 161 496 0000"\nregion = "uk"\nstaff_review = true\n'
+)
+UK_CRISIS_LINE = "In crisis? Samaritans: call 116 123"
 PDF_BUTTON = "wiz:download:screening-summary.pdf"
 UPLOAD_VIGNETTES = ("typical-trd", "one-trial", "item9-passive", "mild-symptoms")
 CSP_WATCH = """

@@ -74,10 +74,15 @@ def tick(page: Page, key: str) -> None:
 
 
 def pick(page: Page, key: str, search: str) -> None:
-    """Search a select box and take the first match."""
+    """Search a select box and take the first match; wait until it shows the choice and
+    the page has rerun with it."""
+    from playwright.sync_api import expect
+
     keyed(page, key).click()
     page.keyboard.type(search)
     page.keyboard.press("Enter")
+    field = keyed(page, key).get_by_role("combobox")
+    expect(field).to_have_value(re.compile(rf"^{re.escape(search)}"))
     settle(page)
 
 

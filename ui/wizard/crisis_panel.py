@@ -1,9 +1,15 @@
-"""The crisis panel: shown at the top of the page the moment PHQ-9 item 9 is above
-"Not at all", and on every later step and the results.
+"""The crisis panel: shown the moment PHQ-9 item 9 is above "Not at all" (or a safety
+answer is yes or prefer not to say), and on every later view.
 
-It depends on as little as possible: the flag comes from ``screening.safety.crisis_flag``
-on the raw session values, and if the crisis-resources file cannot be read the panel
-still shows, with words that hold everywhere.
+* ``render(slot)``: the full panel, at the top of the PHQ-9 step and of the results;
+* ``render(slot, compact=True)``: on the other views, one line of call and text links
+  with the full list folded underneath (a phone screen is not filled by it);
+* ``render_inline()``: right under item 9, the full resources with their links, where
+  the person is reading when they answer it.
+
+It depends on as little as possible: the flag comes from ``screening.crisis_flag`` on the
+session's answers, and if the crisis-resources file cannot be read the panel still
+shows, with words that hold everywhere.
 """
 
 from __future__ import annotations
@@ -27,18 +33,32 @@ FALLBACK = (
     "emergency department. You can also talk to your doctor, or to someone you trust."
 )
 KEY = "crisis-panel"
+BAR_KEY = "crisis-bar"
+INLINE_KEY = "crisis-inline"
+INLINE_TITLE = "Support is available now"
 
 
 def should_show(state: Mapping[str, Any]) -> bool:
-    """Crisis flag on the raw session values; errs towards showing; never raises."""
+    """Crisis flag on the session's answers; errs towards showing; never raises."""
     try:
-        from screening.safety import crisis_flag
-        from ui.wizard.state import CRISIS_SEEN, crisis_answers
+        from screening import crisis_flag
+        from ui.wizard.state import ANSWERS, CRISIS_SEEN
 
-        flagged = crisis_flag(crisis_answers(state))
-        return bool(flagged or state.get(CRISIS_SEEN))
+        return bool(crisis_flag(state.get(ANSWERS) or {}) or state.get(CRISIS_SEEN))
     except Exception:
         return True
+
+
+def _links(resource: Any) -> list[str]:
+    links = []
+    if resource.tel_link():
+        links.append(f"[Call {md_escape(resource.number)}]({resource.tel_link()})")
+    if resource.sms_link():
+        word = f" {md_escape(resource.sms_body)} to" if resource.sms_body else ""
+        links.append(f"[Text{word} {md_escape(resource.number)}]({resource.sms_link()})")
+    if "chat" in resource.how and resource.url:
+        links.append(f"[Chat online]({resource.url})")
+    return links
 
 
 def resources_markdown() -> str:
@@ -47,21 +67,11 @@ def resources_markdown() -> str:
     Raises when the resources file cannot be read (the caller falls back).
     """
     region = crisis_region()
-    lines = []
-    for r in region.resources:
-        if r.emergency:
-            continue
-        links = []
-        if r.tel_link():
-            links.append(f"[Call {md_escape(r.number)}]({r.tel_link()})")
-        if r.sms_link():
-            word = f" {md_escape(r.sms_body)} to" if r.sms_body else ""
-            links.append(f"[Text{word} {md_escape(r.number)}]({r.sms_link()})")
-        if "chat" in r.how and r.url:
-            links.append(f"[Chat online]({r.url})")
-        lines.append(
-            f"- **{md_escape(r.name)}**: {md_escape(r.description)}  \n  " + " · ".join(links)
-        )
+    lines = [
+        f"- **{md_escape(r.name)}**: {md_escape(r.description)}  \n  " + " · ".join(_links(r))
+        for r in region.resources
+        if not r.emergency
+    ]
     e = region.emergency
     lines.append(
         f"\n**If you or someone else is in immediate danger, call "
@@ -70,50 +80,46 @@ def resources_markdown() -> str:
     return "\n".join(lines)
 
 
-def render(slot: Any) -> None:
+def bar_markdown() -> str:
+    """One line: the call and text links of every service, the emergency number last.
+
+    Raises when the resources file cannot be read (the caller falls back).
+    """
+    region = crisis_region()
+    links = [link for r in region.resources if not r.emergency for link in _links(r)[:2]]
+    e = region.emergency
+    links.append(f"Emergency: [{md_escape(e.number)}]({e.tel_link()})")
+    return " · ".join(links)
+
+
+def render(slot: Any, *, compact: bool = False) -> None:
     """Fill ``slot`` (a container created first on the page) with the panel."""
     try:
         body = resources_markdown()
+        bar = bar_markdown()
     except Exception:
-        body = md_escape(FALLBACK)
+        body = bar = md_escape(FALLBACK)
+    if compact:
+        with slot, st.container(border=True, key=BAR_KEY):
+            st.markdown(f"**{TITLE}:** {bar}")
+            with st.expander("More ways to get support"):
+                st.markdown(body)
+        return
     with slot, st.container(border=True, key=KEY):
         st.header(TITLE, anchor=False)
         st.markdown(md_escape(INTRO))
         st.markdown(body)
 
 
-INLINE_KEY = "crisis-inline"
-INLINE_TITLE = "Support is available now"
-
-
-def inline_markdown() -> str:
-    """One short line of the region's crisis links, for right under PHQ-9 item 9.
-
-    Raises when the resources file cannot be read (the caller falls back).
-    """
-    region = crisis_region()
-    links = []
-    for r in region.resources:
-        if r.tel_link():
-            links.append(f"[Call {md_escape(r.number)}]({r.tel_link()})")
-        if r.sms_link():
-            word = f" {md_escape(r.sms_body)} to" if r.sms_body else ""
-            links.append(f"[Text{word} {md_escape(r.number)}]({r.sms_link()})")
-    return " · ".join(links)
-
-
 def render_inline() -> None:
-    """A compact copy of the panel where item 9 is answered, so a person scrolled down
-    on a phone sees support at once; the full panel is at the top of the page."""
+    """The full resources right where item 9 is answered (they stay while it is shown):
+    the call and text links first, then what each service is."""
     try:
-        links = inline_markdown()
+        bar = bar_markdown()
+        body = resources_markdown()
     except Exception:
-        links = md_escape(FALLBACK)
+        bar, body = "", md_escape(FALLBACK)
     with st.container(border=True, key=INLINE_KEY):
-        st.markdown(f"**{INLINE_TITLE}.** {links}")
-        st.markdown(
-            md_escape(
-                "Free and confidential, day and night. More ways to get support are at the "
-                "top of this page."
-            )
-        )
+        st.markdown(f"**{INLINE_TITLE}:** {bar}")
+        st.markdown(md_escape(INTRO))
+        st.markdown(body)

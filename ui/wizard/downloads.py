@@ -1,25 +1,22 @@
-"""Downloads, built lazily: ``st.download_button(data=callable, on_click="ignore")``.
+"""Downloads, built lazily: ``st.download_button(data=callable)``.
 
 A callable runs only when the person clicks, in another thread, with no access to
-st.session_state: each one closes over a copy of the answers taken at render time.
-Nothing is built on an ordinary rerun. File names never contain respondent data.
+st.session_state: each one closes over a copy of the answers taken when the page was
+drawn (every change of an answer redraws the page, so the copy is the latest). Nothing
+is built on an ordinary rerun. File names never contain respondent data.
 
 Streamlit logs an error raised by a download callable, with its traceback; so every
-callable here is ``guarded``: a failure becomes ``DownloadFailed`` naming only the file
-(the browser shows its own short "failed" note under the button). And when working out
-the result fails, the record and progress files still hold every answer (a record with
-answers only, which every reader accepts and recomputes, spec §7).
+callable here is ``guarded``: a failure becomes ``DownloadFailed`` naming only the file.
+When working out the result fails, the record and progress files still hold every answer
+(a record with answers only, which every reader accepts and recomputes, spec §7).
 
-The results page offers the record file (JSON, which can also be opened again here),
-then every entry of ``EXPORTS`` whose module is present. To add a download, add one
-``Export(label, file name, mime type, builder, module)`` line to ``EXPORTS``; the builder
-takes the record dict (format 1, spec §7) and returns bytes, importing its module inside.
+The results page offers, in this order: the summary PDF (what a person brings to a
+clinician), the record file (to open here again), then the CSV and FHIR files under
+"For clinic staff".
 """
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,9 +26,10 @@ from typing import Any
 import streamlit as st
 
 import screening
-from screening.answers import prune
-from screening.record import FORMAT, FORMAT_VERSION, build_record, dump_record
+from screening import build_record, dump_record, prune
+from screening.record import FORMAT, FORMAT_VERSION
 from ui.common import guarded
+from ui.wizard import state as S
 from ui.wizard.checks import clean_answers
 from ui.wizard.flow import questionnaire
 
@@ -44,25 +42,19 @@ Builder = Callable[[dict[str, Any]], bytes]
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    """One extra download of the summary: built from the record dict on click."""
+    """One download of the summary: built from the record dict on click."""
 
     label: str
     file_name: str
     mime: str
     build: Builder
-    module: str
 
 
 def _pdf(record: dict[str, Any]) -> bytes:
-    from screening.exports import pdf
+    from screening.exports.pdf import summary_pdf
+    from ui.common import clinic_settings
 
-    kwargs: dict[str, Any] = {"generated_at": datetime.now(UTC)}
-    if "settings" in inspect.signature(pdf.summary_pdf).parameters:
-        from ui.common import clinic_settings
-
-        kwargs["settings"] = clinic_settings()[0]
-    data: bytes = pdf.summary_pdf(record, **kwargs)
-    return data
+    return summary_pdf(record, generated_at=datetime.now(UTC), settings=clinic_settings()[0])
 
 
 def _csv(record: dict[str, Any]) -> bytes:
@@ -72,42 +64,32 @@ def _csv(record: dict[str, Any]) -> bytes:
 
 
 def _fhir(record: dict[str, Any]) -> bytes:
-    from screening.exports.fhir import questionnaire_response
+    from screening.exports.fhir_response import questionnaire_response
 
     resource = questionnaire_response(record)
     return (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _present(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
-
-
-# Extra downloads on the results page, after the record file: one entry each.
-_ALL_EXPORTS = (
-    Export(
-        "Summary to print or share (PDF)",
-        "screening-summary.pdf",
-        "application/pdf",
-        _pdf,
-        "screening.exports.pdf",
-    ),
-    Export("Spreadsheet (CSV)", "screening-summary.csv", "text/csv", _csv, "screening.exports.csv"),
+SUMMARY = Export(
+    "Summary to bring to your clinician (PDF)", "screening-summary.pdf", "application/pdf", _pdf
+)
+FOR_STAFF = (
+    Export("Spreadsheet row (CSV)", "screening-summary.csv", "text/csv", _csv),
     Export(
         "For health-record systems (FHIR, JSON)",
         "screening-fhir.json",
         "application/fhir+json",
         _fhir,
-        "screening.exports.fhir",
     ),
 )
-EXPORTS: list[Export] = [export for export in _ALL_EXPORTS if _present(export.module)]
 
 
 def make_record(
-    raw: Mapping[str, Any], *, status: str | None = None, step: str | None = None
+    raw: Mapping[str, Any],
+    *,
+    status: str | None = None,
+    step: str | None = None,
+    changes: list[Any] | None = None,
 ) -> dict[str, Any]:
     """The record dict for the answers as they are now (invalid values left out).
 
@@ -124,6 +106,7 @@ def make_record(
             questionnaire=qn,
             status=status,  # type: ignore[arg-type]
             progress_step=step,
+            answer_changes=changes or (),
         )
     except Exception:  # a fault in scoring must not cost the person their answers
         return answers_only_record(answers, created, status=status, step=step)
@@ -153,59 +136,82 @@ def answers_only_record(
     return record
 
 
-def record_bytes(raw: Mapping[str, Any]) -> bytes:
+def record_bytes(raw: Mapping[str, Any], changes: list[Any] | None = None) -> bytes:
     """The record file (status from the answers: completed or in_progress)."""
-    return dump_record(make_record(raw))
+    return dump_record(make_record(raw, changes=changes))
 
 
-def progress_bytes(raw: Mapping[str, Any], step: str) -> bytes:
+def progress_bytes(raw: Mapping[str, Any], step: str, changes: list[Any] | None = None) -> bytes:
     """A progress file: the record with status in_progress and the step to resume at."""
-    return dump_record(make_record(raw, status="in_progress", step=step))
+    return dump_record(make_record(raw, status="in_progress", step=step, changes=changes))
 
 
-def save_progress_button(raw: Mapping[str, Any] | list[dict[str, Any]], step: str) -> None:
-    """The "Save my progress" button: a progress file, built only on click.
+def _saved_notice(count: int, step: str) -> None:
+    section = questionnaire().section_by_id.get(step)
+    where = f" up to the step “{section.title}”" if section is not None else ""
+    st.session_state[S.NOTICE] = (
+        f"Your progress file ({PROGRESS_FILE}) holds {count} "
+        f"{'answer' if count == 1 else 'answers'}{where}. To continue later, open it with "
+        "“Resume from a saved file” on the start page. Keep it private: anyone who has the "
+        "file can read your answers."
+    )
 
-    ``raw`` is the answers, or a one-item list holding the latest answers (a step's
-    ``live.answers_box``): a question answered since the page was drawn reran only
-    itself and refreshed the box, so the file holds the answers as they are at the click.
-    """
-    box = raw if isinstance(raw, list) else [dict(raw)]
+
+def save_progress_button(step: str) -> None:
+    """The "Save my progress" button: a progress file of the answers as drawn, built only
+    on click; the page then says what the file holds."""
+    state = st.session_state
+    snapshot = S.answers_copy(state)
+    changes = S.changes(state)
     st.download_button(
         "Save my progress to a file",
-        data=guarded(PROGRESS_FILE, lambda: progress_bytes(dict(box[0]), step)),
+        data=guarded(PROGRESS_FILE, lambda: progress_bytes(snapshot, step, changes)),
         file_name=PROGRESS_FILE,
         mime=JSON,
-        on_click="ignore",
+        on_click=_saved_notice,
+        args=(len(snapshot), step),
         key="wiz:save_progress",
         icon=":material/download:",
     )
 
 
-def result_downloads(raw: Mapping[str, Any]) -> None:
-    """The download row of the results page: the record file, then any EXPORTS."""
-    snapshot = dict(raw)
-    with st.container(horizontal=True, key="downloads"):
-        st.download_button(
-            "Your answers and summary (record file, JSON)",
-            data=guarded(RECORD_FILE, lambda: record_bytes(snapshot)),
-            file_name=RECORD_FILE,
-            mime=JSON,
-            on_click="ignore",
-            key="wiz:download_record",
-            icon=":material/download:",
-        )
-        for export in EXPORTS:
-            st.download_button(
-                export.label,
-                data=_export_callable(export, snapshot),
-                file_name=export.file_name,
-                mime=export.mime,
-                on_click="ignore",
-                key=f"wiz:download:{export.file_name}",
-                icon=":material/download:",
-            )
+def result_downloads() -> None:
+    """The downloads of the results page: the PDF, the record file, then staff formats."""
+    state = st.session_state
+    snapshot = S.answers_copy(state)
+    changes = S.changes(state)
+    _button(SUMMARY, snapshot, changes, primary=True)
+    st.download_button(
+        "Your answers file (JSON)",
+        data=guarded(RECORD_FILE, lambda: record_bytes(snapshot, changes)),
+        file_name=RECORD_FILE,
+        mime=JSON,
+        on_click="ignore",
+        key="wiz:download_record",
+        icon=":material/download:",
+    )
+    st.caption(
+        "Open the answers file on the start page later (“Resume from a saved file”) to change "
+        "your answers or see this summary again."
+    )
+    with st.expander("For clinic staff: CSV and FHIR files"):
+        st.caption("The same answers and summary, for a clinic's spreadsheet or health records.")
+        for export in FOR_STAFF:
+            _button(export, snapshot, changes)
 
 
-def _export_callable(export: Export, snapshot: dict[str, Any]) -> Callable[[], bytes]:
-    return guarded(export.file_name, lambda: export.build(make_record(snapshot)))
+def _button(
+    export: Export, snapshot: dict[str, Any], changes: list[Any], *, primary: bool = False
+) -> None:
+    st.download_button(
+        export.label,
+        data=guarded(
+            export.file_name, lambda: export.build(make_record(snapshot, changes=changes))
+        ),
+        file_name=export.file_name,
+        mime=export.mime,
+        on_click="ignore",
+        type="primary" if primary else "secondary",
+        key=f"wiz:download:{export.file_name}",
+        icon=":material/download:",
+    )

@@ -11,8 +11,8 @@ from typing import Any
 
 import streamlit as st
 
-from screening.answers import prune, section_enabled
-from screening.questionnaire import Questionnaire, Section, load_questionnaire
+from screening import load_questionnaire, prune, section_enabled
+from screening.questionnaire import Questionnaire, Section
 from ui.wizard import state as S
 from ui.wizard.checks import step_problems
 
@@ -25,21 +25,13 @@ def questionnaire() -> Questionnaire:
 
 
 def answers() -> dict[str, Any]:
-    """The current answers from session state (unvalidated; hidden answers kept).
-
-    One copy of the state per rerun is cheaper than ~100 reads through its proxy.
-    """
-    return S.answers_from_state(st.session_state.to_dict(), questionnaire())
+    """The current answers of this session (unvalidated; hidden answers kept)."""
+    return S.answers(st.session_state)
 
 
 def enabled_sections(pruned: dict[str, Any], qn: Questionnaire) -> list[Section]:
     """The sections shown for these (pruned) answers, in order."""
     return [s for s in qn.sections if section_enabled(s.id, pruned, qn)]
-
-
-def step_count(pruned: dict[str, Any], qn: Questionnaire) -> int:
-    """Steps in the flow: the enabled sections plus the review."""
-    return len(enabled_sections(pruned, qn)) + 1
 
 
 def current_step(pruned: dict[str, Any], qn: Questionnaire) -> Section:
@@ -69,19 +61,25 @@ def show(view: str, step: str | None = None) -> None:
 
 def start() -> None:
     """Start (or continue) the questionnaire at its first step."""
-    qn = questionnaire()
     st.session_state[S.FROM_REVIEW] = False
     st.session_state[S.UPLOAD_ERROR] = None
-    show("step", qn.sections[0].id)
+    show("step", questionnaire().sections[0].id)
 
 
 def _passes(section_id: str) -> bool:
-    qn = questionnaire()
-    if step_problems(answers(), qn, section_id):
+    if step_problems(answers(), questionnaire(), section_id):
         st.session_state[S.CHECKED] = section_id
         st.session_state[S.SCROLL] = True
         return False
     return True
+
+
+def _neighbour(here: Section, pruned: dict[str, Any], forward: bool) -> Section | None:
+    qn = questionnaire()
+    ids = [s.id for s in qn.sections]
+    at = ids.index(here.id)
+    candidates = qn.sections[at + 1 :] if forward else list(reversed(qn.sections[:at]))
+    return next((s for s in candidates if section_enabled(s.id, pruned, qn)), None)
 
 
 def next_step() -> None:
@@ -91,25 +89,22 @@ def next_step() -> None:
     here = current_step(pruned, qn)
     if not _passes(here.id):
         return
-    ids = [s.id for s in qn.sections]
-    for section in qn.sections[ids.index(here.id) + 1 :]:
-        if section_enabled(section.id, pruned, qn):
-            show("step", section.id)
-            return
-    to_review()
+    following = _neighbour(here, pruned, forward=True)
+    if following is None:
+        to_review()
+    else:
+        show("step", following.id)
 
 
 def back_step() -> None:
-    """The previous step (nothing is lost: answers stay in session state)."""
+    """The previous step (nothing is lost: answers stay in the answers dict)."""
     qn = questionnaire()
     pruned = prune(answers(), qn)
-    here = current_step(pruned, qn)
-    ids = [s.id for s in qn.sections]
-    for section in reversed(qn.sections[: ids.index(here.id)]):
-        if section_enabled(section.id, pruned, qn):
-            show("step", section.id)
-            return
-    show("start")
+    before = _neighbour(current_step(pruned, qn), pruned, forward=False)
+    if before is None:
+        show("start")
+    else:
+        show("step", before.id)
 
 
 def back_review() -> None:
@@ -121,8 +116,7 @@ def back_review() -> None:
 def save_and_review() -> None:
     """From an "Edit": check the step, then go back to the review."""
     qn = questionnaire()
-    here = current_step(prune(answers(), qn), qn)
-    if _passes(here.id):
+    if _passes(current_step(prune(answers(), qn), qn).id):
         to_review()
 
 
@@ -144,7 +138,7 @@ def to_results() -> None:
 
 
 def ask_clear() -> None:
-    """First press of "Clear my answers": ask to confirm."""
+    """First press of "Clear my answers" (or "Finish and clear"): ask to confirm."""
     st.session_state[S.CONFIRM_CLEAR] = True
 
 
@@ -158,3 +152,15 @@ def clear() -> None:
     S.clear_all(st.session_state)
     st.session_state[S.NOTICE] = "Your answers have been cleared from this session."
     show("start")
+
+
+def confirm_clear_box() -> None:
+    """The question after "Clear my answers": nothing is wiped by one click."""
+    st.warning(
+        "This removes every answer from this session, and it cannot be undone. Download "
+        "anything you want to keep first. Clear your answers now?",
+        icon=":material/warning:",
+    )
+    with st.container(horizontal=True, key="confirm-clear"):
+        st.button("No, keep my answers", key="wiz:clear_no", type="primary", on_click=cancel_clear)
+        st.button("Yes, clear my answers", key="wiz:clear_yes", on_click=clear)

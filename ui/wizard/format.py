@@ -19,6 +19,7 @@ SCORE_NAMES = {
     "msm_band": "Approximate Maudsley staging band",
     "auditc_total": "AUDIT-C total",
     "auditc_positive": "AUDIT-C above the usual cut-off",
+    "partial_response_trials": "Full trials that helped moderately",
 }
 
 

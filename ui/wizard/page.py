@@ -1,8 +1,8 @@
 """The self-screening page: crisis panel first, then the current view.
 
-Streamlit reruns the script top to bottom on every interaction, and a widget's new value
-is in st.session_state before the rerun begins. So the crisis flag is computed from
-session state at the very top, and the panel is put into a container created before
+Streamlit reruns the script top to bottom on every interaction, and a widget's callback
+has written its answer into the answers dict before the rerun begins. So the crisis flag
+is computed at the very top, and the panel is put into a container created before
 anything else: it sits first on the page whatever happens below. Everything else is
 wrapped so a failure shows a plain message, never a traceback.
 """
@@ -14,24 +14,12 @@ import contextlib
 import streamlit as st
 
 from ui.wizard import crisis_panel
+from ui.wizard.scripts import PAGE_SCRIPT, SCROLL_SCRIPT
 
 PLAIN_ERROR = (
     "Sorry, something went wrong on this page. Your answers are still in this session. "
     "Try again, or go back to the start page."
 )
-# The text is constant: the CSP of deploy/nginx allows exactly this script, by its sha256
-# (tests/test_deploy_nginx.py checks the hash). A new marker before it makes Streamlit
-# render it, and so run it, again on every change of view.
-SCROLL_SCRIPT = """<script>
-setTimeout(function () {
-  var doc = window.parent ? window.parent.document : document;
-  var main = doc.querySelector('[data-testid="stMain"]');
-  if (main) { main.scrollTo(0, 0); }
-  window.scrollTo(0, 0);
-  var heading = doc.querySelector('[data-testid="stMain"] h1');
-  if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({preventScroll: true}); }
-}, 60);
-</script>"""
 
 
 def main() -> None:
@@ -41,7 +29,9 @@ def main() -> None:
     if crisis_panel.should_show(state):
         with contextlib.suppress(Exception):
             state["wiz:crisis_seen"] = True
-        crisis_panel.render(top)
+        view, step = state.get("wiz:view"), state.get("wiz:step")
+        full = view == "results" or (view == "step" and step == "phq9")
+        crisis_panel.render(top, compact=not full)
     try:
         _view()
     except Exception:
@@ -56,6 +46,9 @@ def _view() -> None:
 
     page_style()
     state = st.session_state
+    st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
+    if S.answers(state):  # leaving or reloading the page asks first (PAGE_SCRIPT)
+        st.container(key="answers-held")
     notice = state.pop(S.NOTICE, None)
     if notice:  # our own words; any file name in it is escaped where it is written
         st.success(str(notice), icon=":material/check_circle:")

@@ -12,10 +12,12 @@ from typing import Any
 import streamlit as st
 
 from screening import rules
+from screening.errors import AnswerPath
 from screening.questionnaire import Questionnaire
 from ui.common import md_escape
 from ui.wizard import flow
-from ui.wizard.checks import clean_answers, question_at, top_id
+from ui.wizard import state as S
+from ui.wizard.checks import clean_answers, problem_label
 from ui.wizard.downloads import result_downloads, save_progress_button
 from ui.wizard.format import evidence_text
 
@@ -89,11 +91,11 @@ def render(raw: dict[str, Any]) -> None:
     st.markdown(QUESTIONS)
     st.header("Keep your summary", anchor=False)
     st.markdown(
-        "Download a file to bring to your appointment. It is saved on your device only; "
-        "anyone who has the file can read your answers."
+        "Download the summary to bring to your appointment. Files are saved on your device "
+        "only; anyone who has them can read your answers."
     )
     _clinic_contact()
-    result_downloads(raw)
+    result_downloads()
     with st.container(border=True, key="disclaimer"):
         st.markdown(f"**Please note.** {md_escape(rules.DISCLAIMER)}")
     _navigation(raw, failed=False)
@@ -110,19 +112,14 @@ def _clinic_contact() -> None:
     show_clinic_contact(settings)
 
 
-def _missing(paths: tuple[str, ...], qn: Questionnaire) -> None:
+def _missing(paths: tuple[AnswerPath, ...], qn: Questionnaire) -> None:
     st.header("Answers still needed", anchor=False)
     by_section: dict[str, list[str]] = {}
     for path in paths:
-        owner = qn.by_id.get(top_id(path))
-        q = question_at(path, qn)
-        if owner is None or owner.section is None or q is None:
+        owner = qn.by_id.get(path.question)
+        if owner is None or owner.section is None:
             continue
-        words = q.text
-        if "[" in path:
-            index = int(path.split("[", 1)[1].split("]", 1)[0])
-            words = f"{owner.item_label or 'Antidepressant'} {index + 1}: {q.text}"
-        by_section.setdefault(owner.section, []).append(words)
+        by_section.setdefault(owner.section, []).append(problem_label(path, qn))
     for section_id, questions in by_section.items():
         section = qn.section_by_id[section_id]
         st.markdown(
@@ -204,16 +201,18 @@ def _navigation(raw: dict[str, Any], *, failed: bool) -> None:
             icon=":material/arrow_back:",
             on_click=flow.to_review,
         )
-        st.button(
-            "Finish and clear my answers",
-            type="primary",
-            key="wiz:finish",
-            icon=":material/delete_forever:",
-            on_click=flow.clear,
-        )
+        if not st.session_state.get(S.CONFIRM_CLEAR):
+            st.button(
+                "Finish and clear my answers",
+                key="wiz:finish",
+                icon=":material/delete_forever:",
+                on_click=flow.ask_clear,
+            )
+    if st.session_state.get(S.CONFIRM_CLEAR):
+        flow.confirm_clear_box()
     st.caption(
-        "“Finish and clear my answers” wipes everything from this session. Download your "
-        "summary first if you want to keep it."
+        "“Finish and clear my answers” wipes everything from this session, after you confirm. "
+        "Download your summary first if you want to keep it."
     )
     if failed:
-        save_progress_button(raw, flow.questionnaire().sections[-1].id)
+        save_progress_button(flow.questionnaire().sections[-1].id)

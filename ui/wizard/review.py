@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from screening.answers import is_enabled, is_required, missing_answers, prune
+from screening import is_enabled, is_required, missing_answers, prune
 from ui.common import md_escape
 from ui.wizard import flow
 from ui.wizard.checks import clean_answers
@@ -90,4 +90,4 @@ def render(raw: dict[str, Any]) -> None:
             icon=":material/arrow_forward:",
             on_click=flow.to_results,
         )
-    save_progress_button(raw, sections[-1].id)
+    save_progress_button(sections[-1].id)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.answers import missing_answers, prune, section_enabled
-from screening.errors import RecordError
-from screening.record import read_record
+from screening import RecordError, missing_answers, prune, read_record, section_enabled
 from ui.common import md_escape
 from ui.wizard import flow
 from ui.wizard import state as S
@@ -14,6 +12,30 @@ from ui.wizard import state as S
 TITLE = "Ketamine and esketamine pre-screening"
 UPLOAD_KEY = "wizfile:{n}"  # outside the wiz: prefix: a file uploader's value cannot be set
 MAX_NAME = 80
+
+NOT_SAVED = (
+    "{name}: this file is not a saved questionnaire from this app. Choose the file you saved "
+    "with “Save my progress to a file” or “Your answers file (JSON)”."
+)
+RESUME_MESSAGES = {
+    "record.too_large": "{name}: this file is too large to be a saved questionnaire.",
+    "record.unsupported_version": (
+        "{name}: this file was saved by a newer version of this app and cannot be opened "
+        "here. Ask the clinic, or start again."
+    ),
+    "record.wrong_questionnaire": (
+        "{name}: this file is from a different questionnaire, so it cannot be opened here."
+    ),
+    "record.invalid_answers": (
+        "{name}: this file holds answers this questionnaire cannot use (it may have been "
+        "changed after it was saved). Start again, or use another saved file."
+    ),
+}
+
+
+def resume_message(name: str, error: RecordError) -> str:
+    """Why a file cannot be resumed, in plain words (never the parser's text)."""
+    return RESUME_MESSAGES.get(error.code, NOT_SAVED).format(name=name)
 
 
 def _uploader_key() -> str:
@@ -35,13 +57,14 @@ def load_uploaded() -> None:
     try:
         record = read_record(uploaded.getvalue(), name)
     except RecordError as exc:
-        state[S.UPLOAD_ERROR] = str(exc)
+        state[S.UPLOAD_ERROR] = resume_message(name, exc)
         return
     except Exception:
-        state[S.UPLOAD_ERROR] = f"{name}: this file could not be read. Is it a saved progress file?"
+        state[S.UPLOAD_ERROR] = NOT_SAVED.format(name=name)
         return
     qn = flow.questionnaire()
     S.load_answers(state, record.answers, qn)
+    state[S.CHANGES] = list(record.answer_changes)
     state[S.UPLOAD_ERROR] = None
     state[S.UPLOADER] = int(state.get(S.UPLOADER, 0)) + 1
     state[S.FROM_REVIEW] = False
@@ -55,14 +78,22 @@ def load_uploaded() -> None:
         where = "the review of your answers"
     else:
         missing = missing_answers(pruned, qn)
-        first = qn.by_id[missing[0].split("[")[0]].section if missing else None
+        first = qn.by_id[missing[0].question].section if missing else None
         if first:
             flow.show("step", first)
             where = "the first step with a question still to answer"
         else:
             flow.show("review")
             where = "the review of your answers"
-    state[S.NOTICE] = f"Your answers from {md_escape(name)} are back. You are on {where}."
+    notice = f"Your answers from {md_escape(name)} are back. You are on {where}."
+    saved = record.questionnaire_version
+    if saved is not None and saved != qn.version:
+        notice += (
+            f" The file was saved with version {md_escape(saved)} of the questionnaire; this "
+            f"is version {md_escape(qn.version)}. Any question that is new or changed since "
+            "then is asked again before your summary."
+        )
+    state[S.NOTICE] = notice
 
 
 def render() -> None:

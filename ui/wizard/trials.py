@@ -1,8 +1,9 @@
 """The antidepressant trials of this episode: add, edit and remove rows.
 
-Each row is a bordered box of inputs keyed ``t:<row>:<sub id>``; the row ids, in order,
-are in ``wiz:trials``. With no rows, a box "I have not taken any antidepressant during
-this episode" gives the answer [] (no rows and no tick: unanswered).
+Each row is a bordered box of inputs keyed ``t:<row>:<sub id>``, holding one entry of
+answers["ad_trials"]; the row ids, in order, are in ``wiz:trial_rows``. With no rows, a
+box "I have not taken any antidepressant during this episode" gives the answer [] (no
+rows and no tick: unanswered).
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from screening.answers import conditions_hold
+from screening import AnswerPath, assess_trial, conditions_hold
 from screening.questionnaire import Question
-from screening.scoring import assess_trial
 from ui.common import md_escape
-from ui.wizard import live
 from ui.wizard import state as S
-from ui.wizard.widgets import PERSIST, render_input, show_problem
+from ui.wizard.widgets import answer_of, render_input, show_problem
 
 ADEQUATE_TRIAL = (
     "**What counts as a full (“adequate”) trial?** Clinicians usually count an "
@@ -38,6 +37,15 @@ def _remove_row(row: int, sub_ids: tuple[str, ...]) -> None:
     S.remove_trial_row(st.session_state, row, sub_ids)
 
 
+def _sub_changed(row: int, sub: Question, key: str) -> None:
+    S.set_trial_answer(st.session_state, row, sub.id, answer_of(sub, st.session_state.get(key)))
+
+
+def _none_changed(question_id: str) -> None:
+    state = st.session_state
+    S.set_answer(state, question_id, [] if state.get(S.none_key(question_id)) else None)
+
+
 def trial_note(entry: Mapping[str, object]) -> str | None:
     """A plain sentence on what a complete row counts for (None while it is incomplete)."""
     assessment = assess_trial(0, entry)
@@ -55,23 +63,20 @@ def trial_note(entry: Mapping[str, object]) -> str | None:
     )
 
 
-def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, str]) -> None:
-    """One antidepressant: a bordered box of inputs. Its choices are parts (a click reruns
-    only that choice); the typed ones are not (see ui/wizard/live.py)."""
-    from ui.wizard.flow import questionnaire
-
-    q = questionnaire().by_id[question_id]
+def _trial_row(q: Question, row: int, index: int, problems: Mapping[str, str]) -> None:
+    """One antidepressant: a bordered box of inputs."""
     item = q.item_label or "Antidepressant"
-    entry = S.trial_entry(st.session_state, q, row)
+    entries = S.trial_entries(st.session_state)
+    entry = entries[index] if index < len(entries) else {}
     with st.container(border=True, key=f"trial-{row}"):
         st.markdown(f"**{md_escape(item)} {index + 1}**")
         for sub in q.items:
             if not conditions_hold(sub.enabled_when, sub.enabled_behavior, entry):
                 continue
-            if live.typed(sub):
-                render_input(sub, S.trial_key(row, sub.id), problems.get(sub.id))
-            else:
-                _trial_choice(question_id, row, sub.id, problems.get(sub.id))
+            key = S.trial_key(row, sub.id)
+            value = entry.get(sub.id)
+            with st.container(key=f"answer-t{row}-{sub.id}"):
+                render_input(sub, key, value, _sub_changed, (row, sub, key), problems.get(sub.id))
         note = trial_note(entry)
         if note:
             st.caption(md_escape(note))
@@ -84,17 +89,8 @@ def _trial_row(question_id: str, row: int, index: int, problems: Mapping[str, st
         )
 
 
-@live.part
-def _trial_choice(question_id: str, row: int, sub_id: str, problem: str | None) -> None:
-    """One choice of a trial row; rerun alone when it is answered."""
-    from ui.wizard.flow import questionnaire
-
-    sub = questionnaire().by_id[question_id].item_by_id[sub_id]
-    render_input(sub, S.trial_key(row, sub_id), problem)
-
-
-def render_trials(q: Question, problems: Mapping[str, str]) -> None:
-    """The repeat question ``ad_trials``."""
+def render_trials(q: Question, problems: Mapping[AnswerPath, str]) -> None:
+    """The repeat question ``ad_trials``; ``problems`` by path (``ad_trials[0].weeks``)."""
     state = st.session_state
     st.markdown(f"**{md_escape(q.text)}**")
     st.caption(
@@ -105,11 +101,11 @@ def render_trials(q: Question, problems: Mapping[str, str]) -> None:
     rows = S.trial_rows(state)
     for index, row in enumerate(rows):
         row_problems = {
-            sub.id: problems[key]
-            for sub in q.items
-            if (key := f"{q.id}[{index}].{sub.id}") in problems
+            path.sub: text
+            for path, text in problems.items()
+            if path.question == q.id and path.entry == index and path.sub is not None
         }
-        _trial_row(q.id, row, index, row_problems)
+        _trial_row(q, row, index, row_problems)
     limit = q.max_items or 15
     if len(rows) < limit:
         st.button(
@@ -123,5 +119,7 @@ def render_trials(q: Question, problems: Mapping[str, str]) -> None:
             f"You have added the most this form takes ({limit}). Your clinician can add more."
         )
     if not rows:
-        st.checkbox(NO_TRIALS_LABEL, key=S.none_key(q.id), persist_state=PERSIST)
+        key = S.none_key(q.id)
+        S.seed(state, key, S.answers(state).get(q.id) == [])
+        st.checkbox(NO_TRIALS_LABEL, key=key, on_change=_none_changed, args=(q.id,))
     show_problem(problems.get(q.id))
