@@ -152,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parsers(sub)
 
+    from screening.inbox.commands import add_parsers as add_inbox_parsers
+
+    add_inbox_parsers(sub)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
