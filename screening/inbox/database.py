@@ -223,12 +223,33 @@ def _classify(exc: DBAPIError, engine: Engine, failed: str) -> InboxError:
         return InboxUnavailable(
             down, f"{where}: the tables are missing; run `python -m screening inbox migrate`"
         )
-    if not sqlstate or sqlstate.startswith(_PG_DOWN_CLASSES) or sqlstate == "25006":
+    if not sqlstate:  # psycopg gives no SQLSTATE for a failed connection: read its reason
+        reason = _connection_reason(str(orig))
+        if any(marker in reason for marker in _PG_LOGIN_REFUSED):
+            return InboxConfigError(
+                f"The clinic inbox is not set up correctly; {failed}. Please tell the clinic.",
+                f"{where}: {reason}; check database_url and the PGPASSWORD or .pgpass of "
+                "this process",
+            )
+        return InboxUnavailable(down, f"{where}: {reason}")
+    if sqlstate.startswith(_PG_DOWN_CLASSES) or sqlstate == "25006":
         return InboxUnavailable(down, f"{where}: the server did not answer or is read-only")
     return InboxError(
         f"The clinic inbox had a problem; {failed}. Try again later.",
         f"{where}: {type(orig).__name__} ({sqlstate})",
     )
+
+
+# What libpq says when the server answered but refused this login or database.
+_PG_LOGIN_REFUSED = ("does not exist", "authentication failed", "no password", "not permitted")
+
+
+def _connection_reason(message: str) -> str:
+    """libpq's reason for a failed connection, one line (it names only the server, the
+    role and the database: a connection error carries no query and no values)."""
+    line = message.strip().splitlines()[0] if message.strip() else "no answer"
+    reason = line.rsplit("failed: ", 1)[-1].replace("FATAL:  ", "").strip()
+    return reason[:200] or "the server did not answer"
 
 
 def _sqlite_reason(code: str, message: str) -> str:

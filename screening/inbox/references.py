@@ -3,7 +3,7 @@
 The id is 128 random bits from ``secrets`` (32 hex digits): what the database keys on and
 the audit log names. The reference, such as ``K7QM-4XPD``, is derived from the id's first
 bits: eight characters from an alphabet without the look-alikes 0/O, 1/I/L, and U/V, so it
-can be read out over the phone. About 37 bits: references are unique in the database, and
+can be read out over the phone. About 39 bits: references are unique in the database, and
 the rare clash with an earlier one gets a new id (``Store.insert``).
 """
 
