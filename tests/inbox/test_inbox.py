@@ -241,21 +241,27 @@ def test_patient_keys_open_nothing(sender: Sender) -> None:
 def test_insert_only_database_role_sends_but_cannot_read(
     pg: PostgresServer, db_url: str, identity: Identity, inbox: Inbox
 ) -> None:
-    """On PostgreSQL a patient role with INSERT only can send, and gets no rows back."""
+    """On PostgreSQL a patient role with INSERT on submissions (and SELECT on the schema
+    version only) starts, sends, and gets no submission or audit row back."""
     database = db_url.rsplit("/", 1)[1]
     pg.execute(
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'patient_app') "
         "THEN CREATE ROLE patient_app LOGIN; END IF; END $$",
         f"GRANT CONNECT ON DATABASE {database} TO patient_app",
     )
-    pg.execute("GRANT INSERT ON submissions TO patient_app", database=database)
+    pg.execute(
+        "GRANT INSERT ON submissions TO patient_app",
+        "GRANT SELECT ON alembic_version TO patient_app",
+        database=database,
+    )
     patient = InboxSettings(
         database_url=pg.url(database, user="patient_app"), recipients=(identity.public_key,)
     )
-    sender = open_sender(patient, run_migrations=False)
+    sender = open_sender(patient)  # migrations at head: a read of the version, nothing else
     receipt = sender.send(record(), now=NOW)
     assert [i.reference for i in inbox.list_submissions()] == [receipt.reference]
-    with pytest.raises(InboxError) as caught:
-        Store(sender._store.engine).infos()
-    assert caught.value.code == "inbox.misconfigured"
+    for read in (Store.infos, Store.sealed_rows, Store.audit_entries):
+        with pytest.raises(InboxError) as caught:
+            read(Store(sender._store.engine))
+        assert caught.value.code == "inbox.misconfigured"
     sender._store.engine.dispose()
