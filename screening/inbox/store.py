@@ -175,13 +175,13 @@ class Store:
     def purge(self, before: datetime, *, actor: str, at: datetime) -> int:
         """Delete every submission received before ``before``; one audit row for each."""
         with self._transaction("nothing was deleted") as conn:
-            ids = list(
-                conn.execute(select(submissions.c.id).where(submissions.c.received_at < before))
-                .scalars()
-                .all()
+            deleted = conn.execute(
+                delete(submissions)
+                .where(submissions.c.received_at < before)
+                .returning(submissions.c.id)
             )
+            ids = [str(submission_id) for submission_id in deleted.scalars()]
             if ids:
-                conn.execute(delete(submissions).where(submissions.c.id.in_(ids)))
                 self._audit(conn, actor, at, "purge", ids)
         return len(ids)
 
