@@ -43,6 +43,7 @@ BENCHES: tuple[tuple[str, str, str], ...] = (
     ("wizard", "bench.bench_wizard", "wizard reruns under AppTest"),
     ("pdf", "bench.bench_pdf", "summary PDF per record"),
     ("staff", "bench.bench_staff", "staff batch: table, CSV, PDFs in a ZIP"),
+    ("inbox", "bench.bench_inbox", "clinic inbox: send (SQLite, PostgreSQL), open 1,000"),
     ("server", "bench.bench_server", "one streamlit process, many sessions"),
     ("browser", "bench.bench_browser", "time to first question in Chromium"),
 )

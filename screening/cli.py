@@ -365,6 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="print the rules catalogue as Markdown (docs/RULES.md)")
     p.set_defaults(handler=cmd_rules)
 
+    from screening.inbox.commands import add_parsers as add_inbox_parsers
+
+    add_inbox_parsers(sub)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -1,4 +1,5 @@
-"""Clinic settings: the deployment's name, contact details, region and logo.
+"""Clinic settings: the deployment's name, contact details, region and logo, and the optional
+``[inbox]`` and ``[staff]`` tables (``screening/inbox/config.py``).
 
 Settings come from one small TOML file (see ``settings.example.toml``). The UI decides
 *which* file (it reads the ``SCREENING_SETTINGS`` environment variable); this module only
@@ -12,7 +13,6 @@ Every problem is reported as a :class:`SettingsError` (a ``ScreeningError`` and 
 
 import re
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +28,9 @@ from pydantic_core import ErrorDetails
 
 from screening.crisis import DEFAULT_REGION, REGION_CODES, RegionCode
 from screening.errors import ScreeningError
+from screening.inbox.config import InboxSettings, StaffSettings, section_keys
+from screening.text_rules import email_address as _email
+from screening.text_rules import one_line as _text
 
 __all__ = [
     "DEFAULT_CLINIC_NAME",
@@ -46,6 +49,7 @@ SETTINGS_ENV_VAR = "SCREENING_SETTINGS"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE = re.compile(r"\+?[0-9 ().\-/]+(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)
 _EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}")
+_PRIVATE_KEY = re.compile(r"AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{20,}", re.IGNORECASE)  # bech32
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _LOGO_SUFFIXES = {".png": _PNG_MAGIC, ".jpg": _JPEG_MAGIC, ".jpeg": _JPEG_MAGIC}
@@ -60,28 +64,6 @@ class SettingsError(ScreeningError, ValueError):
         super().__init__("\n".join(f"{source}{p}" for p in problems))
 
 
-def _text(max_len: int, *, optional: bool) -> Callable[[Any], str | None]:
-    """A check for one line of text: quoted, stripped, no control characters, length-limited."""
-
-    def check(value: Any) -> str | None:
-        if value is None and optional:
-            return None
-        if not isinstance(value, str):
-            raise ValueError(f"must be text in quotes; found {value!r}")
-        text: str = value.strip()
-        if not text:
-            if optional:
-                return None
-            raise ValueError('must not be empty; remove the line to use the default "Your clinic"')
-        if _CONTROL.search(text):
-            raise ValueError("must be a single line with no tabs or control characters")
-        if len(text) > max_len:
-            raise ValueError(f"is {len(text)} characters long; shorten it to {max_len} or fewer")
-        return text
-
-    return check
-
-
 def _phone(value: str | None) -> str | None:
     if value is None:
         return None
@@ -89,16 +71,6 @@ def _phone(value: str | None) -> str | None:
         raise ValueError(
             f"{value!r} does not look like a phone number; use digits, spaces and + ( ) - . / "
             'only, e.g. "+1 555 010 0100"'
-        )
-    return value
-
-
-def _email(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not _EMAIL.fullmatch(value):
-        raise ValueError(
-            f"{value!r} does not look like an email address; use the form name@example.org"
         )
     return value
 
@@ -159,6 +131,8 @@ class ClinicSettings(BaseModel):
     region: Region = DEFAULT_REGION
     logo: Logo = None
     staff_review: bool = False
+    inbox: InboxSettings | None = None  # [inbox]: "Send to my clinic" (screening/inbox/)
+    staff: StaffSettings = StaffSettings()  # [staff]: who may sign in to the staff page
 
     @field_validator("logo", mode="after")
     @classmethod
@@ -209,6 +183,15 @@ def load_settings(path: Path | None) -> ClinicSettings:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(source, [f": cannot be read as UTF-8 text ({exc})"]) from None
+    if _PRIVATE_KEY.search(text):
+        raise SettingsError(
+            source,
+            [
+                ": holds a private key (AGE-SECRET-KEY-…); remove it now. The patient app "
+                "reads this file: the private key belongs only to the staff app (see "
+                "docs/security.md). If this file was shared, make a new key and rotate."
+            ],
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -225,7 +208,7 @@ def _describe(err: ErrorDetails) -> str:
     key = ".".join(str(part) for part in err["loc"]) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
-        known = ", ".join(ClinicSettings.model_fields)
+        known = ", ".join(section_keys(err["loc"][:-1]) or ClinicSettings.model_fields)
         problem = f"is not a known setting; remove it or check the spelling (known: {known})"
     elif kind in ("value_error", "assertion_error"):
         problem = str(err["ctx"]["error"])

@@ -224,7 +224,12 @@ MUTATORS = {
 }
 MUTABLE_CALLS = {"list", "dict", "set", "defaultdict", "OrderedDict", "Counter", "deque"}
 # Files allowed to print (the command line writes to stdout/stderr) or to log (settings).
-PRINTING = {"screening/cli.py", "screening/review_cli.py", "screening/exports/cli.py"}
+PRINTING = {
+    "screening/cli.py",
+    "screening/review_cli.py",
+    "screening/exports/cli.py",
+    "screening/inbox/commands.py",
+}
 LOGGING = {"ui/settings.py"}
 
 

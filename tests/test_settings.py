@@ -90,7 +90,7 @@ def test_example_file_loads_to_defaults() -> None:
 def test_example_file_documents_every_key(key: str) -> None:
     """Every setting appears in settings.example.toml (a test that fails when docs are stale)."""
     text = EXAMPLE.read_text(encoding="utf-8")
-    assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), key
+    assert re.search(rf"^(# )?({key} = |\[{key}\])", text, re.MULTILINE), key
 
 
 def test_example_file_names_the_environment_variable() -> None:
@@ -130,7 +130,8 @@ def test_unknown_key(tmp_path: Path) -> None:
     """A misspelt key is refused and the known keys are listed."""
     assert problems(tmp_path, 'clinic_nmae = "X"') == (
         " › clinic_nmae: is not a known setting; remove it or check the spelling "
-        "(known: clinic_name, phone, email, website, address, region, logo, staff_review)",
+        "(known: clinic_name, phone, email, website, address, region, logo, staff_review, "
+        "inbox, staff)",
     )
 
 
