@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,30 @@ def vignette(vignette_id: str) -> dict[str, Any]:
         if v["id"] == vignette_id:
             return copy.deepcopy(v["answers"])
     raise KeyError(vignette_id)
+
+
+STAFF_SETTINGS = DATA / "settings" / "staff.toml"
+STAFF_USER = {"is_logged_in": True, "email": "staff@clinic.example", "sub": "staff-1"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _staff_deployment() -> Iterator[None]:
+    """Tests run the app as a staff deployment (staff page on, one allowed member of staff)
+    unless a test sets SCREENING_SETTINGS itself."""
+    before = os.environ.get("SCREENING_SETTINGS")
+    os.environ.setdefault("SCREENING_SETTINGS", str(STAFF_SETTINGS))
+    yield
+    if before is None:
+        os.environ.pop("SCREENING_SETTINGS", None)
+
+
+def staff_app(timeout: float = 60) -> Any:
+    """The staff page under AppTest, signed in as the allowed member of staff."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(DATA.parent.parent / "ui" / "staff.py"), default_timeout=timeout)
+    at.user = dict(STAFF_USER)
+    return at
 
 
 @pytest.fixture(scope="session")

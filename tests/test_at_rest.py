@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from screening.record import build_record, dump_record
-from tests.conftest import spy_downloads
+from tests.conftest import spy_downloads, staff_app
 from tests.hostile import CREATED
 from tests.staff_data import answers_of
 from tests.wizard_driver import click, complete, new_app, start, state_answers
@@ -149,7 +148,7 @@ def page_journeys() -> dict[str, Any]:
             resumed.run()
             click(resumed, "wiz:results")
             click(click(resumed, "wiz:finish"), "wiz:clear_yes")
-            staff = AppTest.from_file(STAFF, default_timeout=60)
+            staff = staff_app()
             staff.run()
             staff.file_uploader[0].set_value(
                 [

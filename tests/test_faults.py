@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from screening.record import build_record, dump_record, read_record
-from tests.conftest import spy_downloads
+from tests.conftest import spy_downloads, staff_app
 from tests.hostile import CREATED
 from tests.staff_data import answers_of, mixed_upload
 from tests.wizard_driver import crisis_first, state_answers, view
@@ -233,7 +233,7 @@ def staff_files() -> list[tuple[str, bytes]]:
 def staff_page(files: list[tuple[str, bytes]] | None = None) -> AppTest:
     """The staff page with those files uploaded (built before any fault is injected)."""
     files = staff_files() if files is None else files
-    at = AppTest.from_file(STAFF, default_timeout=60)
+    at = staff_app()
     at.run()
     at.file_uploader[0].set_value([(n, d, "application/json") for n, d in files])
     at.run()
@@ -311,7 +311,7 @@ def test_staff_csv_reader_fault_refuses_only_the_csv(monkeypatch: pytest.MonkeyP
     from tests.hostile import good_csv
 
     monkeypatch.setattr("screening.exports.csv_read.read_csv", boom)
-    at = AppTest.from_file(STAFF, default_timeout=60)
+    at = staff_app()
     at.run()
     files = [
         ("a.json", crisis_record_bytes()),

@@ -22,6 +22,7 @@ from screening.errors import RecordError
 from screening.exports.csv import records_to_csv
 from screening.record import read_record
 from screening.review import load_files
+from tests.conftest import staff_app
 from tests.hostile import CASES, CORPUS, CSV_CASES, FORMULA, Case, CsvCase, good_bytes
 from ui.common import md_escape
 
@@ -249,7 +250,7 @@ def test_wizard_resume_refuses_with_a_message_naming_the_file(case: Case) -> Non
 @pytest.fixture(scope="module")
 def staff_batch() -> AppTest:
     """The staff page with a good file, the whole corpus and another good file uploaded."""
-    at = AppTest.from_file(STAFF, default_timeout=60)
+    at = staff_app()
     at.run()
     batch = [("first.json", good_bytes())]
     batch += [(c.name, c.data()) for c in (*CASES, *CSV_CASES)]

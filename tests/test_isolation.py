@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from screening.record import build_record, dump_record
-from tests.conftest import spy_downloads
+from tests.conftest import spy_downloads, staff_app
 from tests.hostile import CREATED
 from tests.staff_data import answers_of
 from tests.wizard_driver import (
@@ -180,10 +180,9 @@ def test_clearing_one_session_leaves_the_other(two: tuple[AppTest, AppTest]) -> 
 
 def test_staff_sessions_never_share_records() -> None:
     """Two staff sessions load different files; each table lists only its own."""
-    page = str(REPO / "ui" / "staff.py")
     one, other = (
-        AppTest.from_file(page, default_timeout=60),
-        AppTest.from_file(page, default_timeout=60),
+        staff_app(),
+        staff_app(),
     )
     one.run()
     other.run()
@@ -206,7 +205,8 @@ def test_staff_sessions_never_share_records() -> None:
 SCANNED = ("ui", "screening")
 # Cached functions may take only these parameters (static data: files, fonts, regions).
 # "question": a questionnaire item (its text and options), never an answer
-CACHE_PARAMS = {"path", "modified", "style", "region", "code", "question"}
+# "settings": the deployment's clinic settings (static, never about a respondent)
+CACHE_PARAMS = {"path", "modified", "style", "region", "code", "question", "settings"}
 CACHE_DECORATORS = {"cache", "lru_cache", "cache_data", "cache_resource"}
 MUTATORS = {
     "append",

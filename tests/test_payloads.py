@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from screening.exports.csv import records_to_csv
 from screening.record import build_record, dump_record
+from tests.conftest import staff_app
 from tests.hostile import CREATED, base_answers
 from ui.common import md_escape
 
@@ -220,7 +221,7 @@ def test_hostile_file_name_is_shown_escaped(key: str) -> None:
 @pytest.fixture(scope="module")
 def staff() -> AppTest:
     """The staff page with one payload record per payload, named after its payload."""
-    at = AppTest.from_file(STAFF, default_timeout=60)
+    at = staff_app()
     at.run()
     files = [(f"{key}.json", dump_record(payload_record(p))) for key, p in PAYLOADS.items()]
     at.file_uploader[0].set_value([(n, d, "application/json") for n, d in files])
@@ -268,7 +269,7 @@ def test_staff_detail_never_renders_the_payload_as_markdown(staff: AppTest, key:
 
 def test_staff_refused_file_name_is_shown_literally() -> None:
     """A refused file whose name is markup is listed by that name, as plain text."""
-    at = AppTest.from_file(STAFF, default_timeout=60)
+    at = staff_app()
     at.run()
     name = PAYLOADS["md-image"] + ".json"
     at.file_uploader[0].set_value([(name, b"not json", "application/json")])

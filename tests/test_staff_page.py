@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import spy_downloads
+from tests.conftest import spy_downloads, staff_app
 from tests.staff_data import BROKEN, mixed_upload, record_bytes
 
 PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "staff.py")
@@ -15,7 +15,7 @@ PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "staff.py")
 
 def new_page() -> AppTest:
     """A fresh session on the staff page, run once."""
-    at = AppTest.from_file(PAGE, default_timeout=30)
+    at = staff_app(30)
     at.run()
     return at
 

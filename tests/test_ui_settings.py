@@ -296,9 +296,32 @@ def test_staff_page_is_hidden_by_default(monkeypatch: pytest.MonkeyPatch, tmp_pa
         at.switch_page("ui/staff.py")
 
 
-def test_staff_page_is_shown_when_enabled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """With staff_review = true the staff page is part of the app."""
-    at = run_app(monkeypatch, write(tmp_path, "staff_review = true\n"))
+STAFF_TOML = 'staff_review = true\n[staff]\nallowed_emails = ["ana@clinic.example"]\n'
+
+
+def test_staff_page_asks_to_sign_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With staff_review = true the staff page is there, but shows nothing until sign-in."""
+    at = run_app(monkeypatch, write(tmp_path, STAFF_TOML))
+    at.switch_page("ui/staff.py").run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.get("file_uploader")
+
+
+def test_staff_page_opens_for_listed_staff(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A signed-in member of staff on the list sees the staff page."""
+    at = run_app(monkeypatch, write(tmp_path, STAFF_TOML))
+    at.user = {"is_logged_in": True, "email": "ana@clinic.example"}
     at.switch_page("ui/staff.py").run()
     assert not at.exception
     assert at.get("file_uploader")
+
+
+def test_staff_page_refuses_others(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A signed-in account that is not on the list sees a refusal and nothing else."""
+    at = run_app(monkeypatch, write(tmp_path, STAFF_TOML))
+    at.user = {"is_logged_in": True, "email": "someone@else.example"}
+    at.switch_page("ui/staff.py").run()
+    assert not at.exception
+    assert "not on the clinic's staff list" in at.error[0].value
+    assert not at.get("file_uploader")

@@ -51,10 +51,18 @@ def triage_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(TABLE_COLUMNS.values()))
 
 
-def show_table(rows: Sequence[dict[str, Any]]) -> None:
-    """The triage table (sortable by clicking a heading)."""
+def show_table(
+    rows: Sequence[dict[str, Any]],
+    key: str,
+    extra: dict[str, list[Any]] | None = None,
+    number_of: str = "number",
+) -> Any:
+    """The triage table (sortable by clicking a heading); clicking a row selects it. Returns
+    the selected row's ``number_of`` value, or None. ``extra`` columns go first."""
     frame = triage_frame(rows)
-    st.dataframe(
+    for at, (heading, values) in enumerate((extra or {}).items()):
+        frame.insert(at, heading, values)
+    event = st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
@@ -82,7 +90,14 @@ def show_table(rows: Sequence[dict[str, Any]]) -> None:
                 "MSM (approx.)", help="Maudsley Staging Method, approximate, from self-report"
             ),
         },
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
     )
+    selected = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if not selected or selected[0] >= len(rows):
+        return None
+    return rows[selected[0]][number_of]
 
 
 # --------------------------------------------------------------------------- charts

@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from screening.inbox.config import (
-        IDENTITY_ENV_VAR,
-        IDENTITY_FILE_ENV_VAR,
         InboxSettings,
         NotifySettings,
         StaffSettings,
@@ -45,6 +43,7 @@ if TYPE_CHECKING:
         SubmissionRefused,
         WrongKey,
     )
+    from screening.inbox.names import IDENTITY_ENV_VAR, IDENTITY_FILE_ENV_VAR
     from screening.inbox.notify import notify_crisis
     from screening.inbox.references import normalize_reference
     from screening.inbox.sealing import (
@@ -70,8 +69,8 @@ if TYPE_CHECKING:
     from screening.inbox.store import AuditEntry, SubmissionInfo
 
 _EXPORTS = {
-    "IDENTITY_ENV_VAR": "config",
-    "IDENTITY_FILE_ENV_VAR": "config",
+    "IDENTITY_ENV_VAR": "names",
+    "IDENTITY_FILE_ENV_VAR": "names",
     "InboxSettings": "config",
     "NotifySettings": "config",
     "StaffSettings": "config",

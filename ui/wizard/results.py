@@ -96,9 +96,24 @@ def render(raw: dict[str, Any]) -> None:
     )
     _clinic_contact()
     result_downloads()
+    _send_to_clinic()
     with st.container(border=True, key="disclaimer"):
         st.markdown(f"**Please note.** {md_escape(rules.DISCLAIMER)}")
     _navigation(raw, failed=False)
+
+
+def _send_to_clinic() -> None:
+    """ "Send to {clinic}" where the deployment has a clinic inbox (after the downloads)."""
+    from ui.clinic_inbox import send_section
+    from ui.common import clinic_settings
+    from ui.wizard import state as S
+    from ui.wizard.downloads import make_record
+
+    settings, _ = clinic_settings()
+    if settings is None or settings.inbox is None:
+        return
+    state = st.session_state
+    send_section(settings, make_record(S.answers_copy(state), changes=S.changes(state)))
 
 
 def _clinic_contact() -> None:

@@ -1,0 +1,115 @@
+"""The clinic inbox seen from the pages: "Send to {clinic}" on the results page, and the
+cached sender and inbox objects (static deployment data: a database connection pool and
+the clinic's keys, never anything about a respondent).
+
+The patient side only ever builds a ``Sender`` (public keys). The staff side builds an
+``Inbox`` with the private key, read from the file named by SCREENING_INBOX_IDENTITY_FILE
+(or the key in SCREENING_INBOX_IDENTITY): environment the patient app is never given.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from ui.common import md_escape
+
+if TYPE_CHECKING:
+    from screening.inbox import Inbox, Sender
+    from screening.settings import ClinicSettings
+
+SENT = "wiz:sent"  # {"fingerprint": …, "reference": …} of the answers last sent
+SEND_ERROR = "wiz:send_error"
+
+
+@st.cache_resource(show_spinner=False)
+def _sender(settings: ClinicSettings) -> Sender:
+    from screening.inbox import open_sender
+
+    assert settings.inbox is not None
+    notify = settings.inbox.notify
+    password = os.environ.get(notify.password_env, "") if notify and notify.password_env else None
+    return open_sender(settings.inbox, smtp_password=password or None)
+
+
+@st.cache_resource(show_spinner=False)
+def staff_inbox(settings: ClinicSettings) -> Inbox:
+    """The staff app's inbox (raises InboxError with a plain message when it cannot open)."""
+    from screening.inbox import identities_from, open_inbox
+
+    assert settings.inbox is not None
+    return open_inbox(settings.inbox, identities_from(os.environ))
+
+
+def _fingerprint(answers: dict[str, Any]) -> str:
+    from screening.inbox.staff import answers_fingerprint
+
+    return answers_fingerprint(answers)
+
+
+def _send(settings: ClinicSettings, record: dict[str, Any]) -> None:
+    """The button's callback: seal and store the record once per answer set."""
+    from screening import ScreeningError
+
+    state = st.session_state
+    state[SEND_ERROR] = None
+    fingerprint = _fingerprint(record.get("answers", {}))
+    sent = state.get(SENT)
+    if isinstance(sent, dict) and sent.get("fingerprint") == fingerprint:
+        sent["again"] = True
+        return
+    try:
+        receipt = _sender(settings).send(record, now=datetime.now(UTC))
+    except ScreeningError as exc:  # InboxError: a plain sentence, no SQL, no answers
+        state[SEND_ERROR] = str(exc)
+        return
+    except Exception:
+        state[SEND_ERROR] = "The clinic's inbox could not be reached."
+        return
+    state[SENT] = {"fingerprint": fingerprint, "reference": receipt.reference, "again": False}
+
+
+def send_section(settings: ClinicSettings | None, record: dict[str, Any] | None) -> None:
+    """ "Send to {clinic}", after the downloads, where the clinic has an inbox."""
+    if settings is None or settings.inbox is None or record is None:
+        return
+    clinic = settings.clinic_name
+    days = settings.inbox.retention_days
+    st.header(f"Send to {clinic}", anchor=False)
+    st.markdown(
+        md_escape(
+            f"This sends your answers and summary to {clinic}'s staff, sealed so that only "
+            f"they can open it, and it is deleted after {days} days. The inbox is not watched "
+            "for emergencies: if you need help now, use the crisis lines on this page."
+        )
+    )
+    st.button(
+        f"Send to {clinic}",
+        key="wiz:send",
+        icon=":material/send:",
+        on_click=_send,
+        args=(settings, record),
+    )
+    state = st.session_state
+    error = state.get(SEND_ERROR)
+    sent = state.get(SENT)
+    if error:
+        st.error(
+            md_escape(
+                f"Your answers could not be sent just now. {error} Nothing is lost: download "
+                "your summary above and bring it to the clinic, or try again later."
+            ),
+            icon=":material/error:",
+        )
+    elif isinstance(sent, dict) and sent.get("fingerprint") == _fingerprint(
+        record.get("answers", {})
+    ):
+        again = "These answers were already sent. " if sent.get("again") else "Sent. "
+        st.success(
+            f"{again}Your reference is **{md_escape(str(sent['reference']))}**. Quote it if "
+            f"you contact {md_escape(clinic)} about your answers.",
+            icon=":material/check_circle:",
+        )
