@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from ui.common import md_escape
 from ui.settings import load_clinic_settings
 
 SIGNED_IN = "staff_signed_in"  # the e-mail this session's sign-in was recorded for
@@ -88,7 +89,7 @@ def main() -> None:
 
     settings = load_clinic_settings()
     with st.sidebar:
-        st.caption(f"Signed in as {who}")
+        st.caption(f"Signed in as {md_escape(who)}")
         st.button("Sign out", key="staff_signout", on_click=st.logout)
     if settings.inbox is None:
         staff_uploads.render()

@@ -158,17 +158,20 @@ def start_proxy(
     balance: str = "cookie",
     tls: tuple[Path, Path] | None = None,
     attempts: int = 3,
+    port: int | None = None,
 ) -> Proxy:
     """Render a standalone config for ``backends`` into ``run_dir`` and start nginx on it.
 
-    ``tls`` (certificate, key) makes nginx serve HTTPS.
+    ``tls`` (certificate, key) makes nginx serve HTTPS; ``port`` fixes the port (chosen
+    beforehand, e.g. because a sign-in redirect must name it), else a free one is taken.
     """
     nginx = find_nginx()
     run_dir.mkdir(parents=True, exist_ok=True)
     access_log = run_dir / "access.log"
     last = ""
+    fixed = port
     for _ in range(attempts):
-        port = free_port()
+        port = fixed or free_port()
         conf = write_standalone(
             run_dir,
             listen=f"127.0.0.1:{port}",
