@@ -71,6 +71,7 @@ class Respondent:
         self.qn = qn or load_questionnaire()
         self.conn: http.client.HTTPConnection | None = None
         self.session_id: str | None = None
+        self.cookies: dict[str, str] = {}  # a proxy's routing cookie, sent back as a browser does
 
     # ----------------------------------------------------------------- transport
 
@@ -82,11 +83,15 @@ class Respondent:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT_S)
             start = time.perf_counter()
             try:
-                self.conn.request(
-                    "POST", INTERACT, body=data, headers={"Content-Type": "application/json"}
-                )
+                headers = {"Content-Type": "application/json"}
+                if self.cookies:
+                    headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+                self.conn.request("POST", INTERACT, body=data, headers=headers)
                 response = self.conn.getresponse()
                 payload = response.read()
+                for cookie in response.headers.get_all("Set-Cookie") or ():
+                    name, _, rest = cookie.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
             except (ConnectionError, http.client.HTTPException, OSError):
                 self.close()
                 if attempt == 2:
@@ -137,6 +142,8 @@ class Respondent:
 
     @staticmethod
     def _as_widget(q: Question, value: Any, node: dict[str, Any]) -> Any:
+        if q.type == "integer":  # numbers are typed into a text box
+            return str(value)
         if q.type in ("single", "ynu", "ynp"):
             options = node.get("props", {}).get("options") or []
             position = q.codes_in_order.index(value)
@@ -158,6 +165,15 @@ class Respondent:
             body = self._next_move(nodes, actions)
             snapshot = self.post({"session_id": self.session_id, **body}, stats)
         raise AgentError(f"no results page after {MAX_REQUESTS} requests")
+
+    def send_to_clinic(self, stats: Stats) -> str:
+        """On the results page: press "Send to {clinic}"; the reference of the receipt."""
+        snapshot = self.post({"session_id": self.session_id, "trigger": {"key": "wiz:send"}}, stats)
+        text = json.dumps(snapshot, ensure_ascii=False)
+        marker = "Your reference is **"
+        if marker not in text:
+            raise AgentError("no receipt after sending")
+        return text.split(marker, 1)[1].split("**", 1)[0].replace("\\\\", "")
 
     def _next_move(self, nodes: list[dict[str, Any]], actions: set[str]) -> dict[str, Any]:
         """One answer to change, else the button that moves on."""

@@ -46,6 +46,7 @@ BENCHES: tuple[tuple[str, str, str], ...] = (
     ("inbox", "bench.bench_inbox", "clinic inbox: send (SQLite, PostgreSQL), open 1,000"),
     ("server", "bench.bench_server", "one streamlit process, many sessions"),
     ("browser", "bench.bench_browser", "time to first question in Chromium"),
+    ("senders", "bench.bench_senders", "50 senders through nginx, 2 replicas, PostgreSQL"),
 )
 NOTES = Path(__file__).resolve().parent / "notes.md"
 DEFAULT_OUT = _ROOT / "docs" / "benchmarks.md"

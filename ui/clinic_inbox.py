@@ -9,6 +9,7 @@ The patient side only ever builds a ``Sender`` (public keys). The staff side bui
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,10 @@ def send_section(settings: ClinicSettings | None, record: dict[str, Any] | None)
         return
     clinic = settings.clinic_name
     days = settings.inbox.retention_days
+    # Connect (and check the schema) while the person reads, not when they press Send; a
+    # failure here is said when they press it, and the downloads stay.
+    with contextlib.suppress(Exception):
+        _sender(settings)
     st.header(f"Send to {clinic}", anchor=False)
     st.markdown(
         md_escape(

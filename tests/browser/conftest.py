@@ -28,11 +28,16 @@ import pytest
 
 from .harness import (
     DEFAULT_VIEWPORT,
+    STAFF_EMAIL,
+    STAFF_SUBJECT,
     AppServer,
     AppStartError,
     BrowserUnavailable,
+    auth_secrets,
+    free_port,
     launch_chromium,
     new_page,
+    staff_settings,
     start_app,
 )
 
@@ -129,13 +134,29 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app, started once per session, with the staff review page enabled (a patient-only
-    deployment hides it); ``.url``, ``.port``, ``.log_path``, ``.log_tail()``."""
-    settings = tmp_path_factory.mktemp("settings") / "clinic.toml"
-    settings.write_text("staff_review = true\n", encoding="utf-8")
+def oidc_provider() -> Iterator[str]:
+    """A real OpenID Connect provider on loopback (oidc-provider-mock) with the test member
+    of staff as its one user; its base URL."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    staff = User(sub=STAFF_SUBJECT, claims={"email": STAFF_EMAIL, "email_verified": True})
+    with run_server_in_thread(port=free_port(), user_claims=[staff]) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory, oidc_provider: str) -> Iterator[AppServer]:
+    """The app, started once per session, as a staff deployment (the staff page on, sign-in
+    through the test OIDC provider); ``.url``, ``.port``, ``.log_path``, ``.log_tail()``."""
+    folder = tmp_path_factory.mktemp("settings")
+    port = free_port()
+    secrets_file = auth_secrets(folder, oidc_provider, f"http://127.0.0.1:{port}")
     try:
-        server = start_app(env={"SCREENING_SETTINGS": str(settings)})
+        server = start_app(
+            port=port,
+            extra_args=("--secrets.files", str(secrets_file)),
+            env={"SCREENING_SETTINGS": str(staff_settings(folder))},
+        )
     except AppStartError as exc:
         error = str(exc)
     else:

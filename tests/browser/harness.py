@@ -121,15 +121,18 @@ def start_app(
     log_dir: Path | None = None,
     attempts: int = 3,
     env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> AppServer:
-    """Start the app on a free port with the repo's .streamlit/config.toml; wait until healthy.
+    """Start the app on a free port (or ``port``, chosen beforehand, e.g. because a sign-in
+    redirect must name it) with the repo's .streamlit/config.toml; wait until healthy.
 
     Retries on a fresh port if the server exits because the port was taken (between choosing
     it and binding it). Raises AppStartError with the log tail.
     """
     last_error = ""
+    fixed = port
     for _ in range(attempts):
-        port = free_port()
+        port = fixed or free_port()
         fd, name = tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log", dir=log_dir)
         log_path = Path(name)
         cmd = [
@@ -284,3 +287,55 @@ def open_app(page: Page, url: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
         timeout=timeout,
     )
     wait_idle(page, timeout=timeout)
+
+
+# --- staff sign-in ----------------------------------------------------------------------------
+
+STAFF_EMAIL = "staff@clinic.example"
+STAFF_SUBJECT = "staff"
+
+
+def auth_secrets(folder: Path, provider_url: str, redirect_base: str) -> Path:
+    """A secrets.toml with Streamlit's [auth] section for the test OIDC provider, redirecting
+    back to ``redirect_base`` (the app or the proxy in front of it)."""
+    import secrets
+
+    path = folder / "secrets.toml"
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{redirect_base}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        'client_id = "screening-staff"\n'
+        'client_secret = "not-a-secret-in-tests"\n'
+        f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def staff_settings(folder: Path, extra: str = "") -> Path:
+    """A clinic settings file for a staff deployment with the test member of staff."""
+    path = folder / "staff-settings.toml"
+    path.write_text(
+        f'{extra}staff_review = true\n\n[staff]\nallowed_emails = ["{STAFF_EMAIL}"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def open_staff(page: Page, base: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
+    """Open the staff page at ``base``, signing in through the test OIDC provider first
+    when the page asks for it (Streamlit returns to the first page after signing in)."""
+    from playwright.sync_api import expect
+
+    open_app(page, f"{base}/staff", timeout)
+    sign_in = page.get_by_role("button", name="Sign in", exact=True)
+    signed = page.get_by_text("Signed in as", exact=False)
+    expect(sign_in.or_(signed).first).to_be_visible(timeout=timeout)
+    if signed.count():
+        return
+    sign_in.click()
+    page.get_by_role("button", name=STAFF_SUBJECT, exact=True).click(timeout=timeout)
+    page.wait_for_selector(APP_SELECTOR, state="attached", timeout=timeout)  # back in the app
+    open_app(page, f"{base}/staff", timeout)
+    expect(signed).to_be_visible(timeout=timeout)

@@ -207,9 +207,10 @@ def running_proxy(
     backends: list[AppServer],
     balance: str = "cookie",
     tls: tuple[Path, Path] | None = None,
+    port: int | None = None,
 ) -> Iterator[Proxy]:
     """``start_proxy`` as a context manager that always stops nginx."""
-    proxy = start_proxy(run_dir, backends, balance, tls)
+    proxy = start_proxy(run_dir, backends, balance, tls, port=port)
     try:
         yield proxy
     finally:
@@ -218,7 +219,10 @@ def running_proxy(
 
 @contextlib.contextmanager
 def running_replicas(
-    count: int, log_dir: Path | None = None, env: dict[str, str] | None = None
+    count: int,
+    log_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[list[AppServer]]:
     """``count`` app servers sharing one random cookie secret (as replicas must).
 
@@ -228,7 +232,7 @@ def running_replicas(
     extra = {COOKIE_SECRET_ENV: secrets.token_hex(32), **(env or {})}
     try:
         for _ in range(count):
-            servers.append(start_app(log_dir=log_dir, env=extra))
+            servers.append(start_app(log_dir=log_dir, env=extra, extra_args=extra_args))
         yield servers
     finally:
         for server in servers:

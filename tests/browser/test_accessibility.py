@@ -24,7 +24,7 @@ from screening.questionnaire import Question
 from tests.staff_data import broken_files, good_files
 
 from . import journeys as J
-from .harness import AppServer, open_app
+from .harness import AppServer, open_app, open_staff
 
 BLOCKING = ("serious", "critical")
 STORY = "crisis"
@@ -175,7 +175,7 @@ def scans(app_server: AppServer, open_page: Callable[..., Page]) -> dict[str, li
     open_app(page, f"{app_server.url}/about")
     found["about"] = scan(page)
 
-    open_app(page, f"{app_server.url}/staff")
+    open_staff(page, app_server.url)
     found["staff-empty"] = scan(page)
     files = [*good_files()[:5], *broken_files()[:2]]
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(

@@ -16,7 +16,7 @@ from screening.record import build_record, dump_record
 from tests.hostile import CREATED, base_answers
 
 from . import journeys as J
-from .harness import AppServer, foreign_requests, open_app, wait_idle
+from .harness import AppServer, foreign_requests, open_app, open_staff, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_staff_detail_shows_markup_as_text(
     app_server: AppServer, page: Page, payload_file: Path, dialogs: list[str]
 ) -> None:
     """Load the record on the staff page and open it: text as typed, nothing runs."""
-    open_app(page, f"{app_server.url}/staff")
+    open_staff(page, app_server.url)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(payload_file)
     J.settle(page)
     choose = page.get_by_test_id("stSelectbox").filter(has_text="Open a record")

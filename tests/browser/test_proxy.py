@@ -28,7 +28,16 @@ from screening.rules import OUTCOMES
 from tests.conftest import vignette
 from tests.staff_data import record_bytes
 
-from .harness import AppServer, new_page, open_app, wait_idle
+from .harness import (
+    AppServer,
+    auth_secrets,
+    free_port,
+    new_page,
+    open_app,
+    open_staff,
+    staff_settings,
+    wait_idle,
+)
 from .proxy import (
     LogLine,
     Proxy,
@@ -53,9 +62,7 @@ SECURITY_HEADERS = {
 }
 ROUTE_COOKIE = re.compile(r"^screening_route=([0-9a-f]{32}); Path=/; HttpOnly; SameSite=Lax$")
 CLINIC = "Harbour Mental Health"
-CLINIC_SETTINGS = (
-    f'clinic_name = "{CLINIC}"\nphone = "+44 161 496 0000"\nregion = "uk"\nstaff_review = true\n'
-)
+CLINIC_SETTINGS = f'clinic_name = "{CLINIC}"\nphone = "+44 161 496 0000"\nregion = "uk"\n'
 UK_CRISIS_LINE = "In crisis? Samaritans: call 116 123"
 PDF_BUTTON = "wiz:download:screening-summary.pdf"
 UPLOAD_VIGNETTES = ("typical-trd", "one-trial", "item9-passive", "mild-symptoms")
@@ -71,7 +78,15 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AppServer]]:
+def sticky_port() -> int:
+    """The sticky proxy's port, chosen first: the staff sign-in redirects back to it."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    tmp_path_factory: pytest.TempPathFactory, oidc_provider: str, sticky_port: int
+) -> Iterator[list[AppServer]]:
     """Two app replicas sharing a cookie secret and a clinic's settings file (UK region).
 
     Skips without nginx (under CI=true a skipped browser test fails instead).
@@ -81,17 +96,22 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AppServe
     except ProxyUnavailable as exc:
         pytest.skip(str(exc))
     folder = tmp_path_factory.mktemp("replicas")
-    settings = folder / "clinic.toml"
-    settings.write_text(CLINIC_SETTINGS, encoding="utf-8")
+    settings = staff_settings(folder, CLINIC_SETTINGS)
+    secrets_file = auth_secrets(folder, oidc_provider, f"http://127.0.0.1:{sticky_port}")
     env = {"SCREENING_SETTINGS": str(settings)}
-    with running_replicas(2, log_dir=folder, env=env) as servers:
+    with running_replicas(
+        2, log_dir=folder, env=env, extra_args=("--secrets.files", str(secrets_file))
+    ) as servers:
         yield servers
 
 
 @pytest.fixture(scope="module")
-def sticky(replicas: list[AppServer], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+def sticky(
+    replicas: list[AppServer], tmp_path_factory: pytest.TempPathFactory, sticky_port: int
+) -> Iterator[Proxy]:
     """nginx with the shipped configuration: cookie-sticky."""
-    with running_proxy(tmp_path_factory.mktemp("nginx-sticky"), replicas, "cookie") as proxy:
+    folder = tmp_path_factory.mktemp("nginx-sticky")
+    with running_proxy(folder, replicas, "cookie", port=sticky_port) as proxy:
         yield proxy
 
 
@@ -178,15 +198,13 @@ def wait_for_log(
 
 
 def upload_records(page: Page, proxy: Proxy) -> list[int]:
-    """Open the staff page from the start page, upload the test records; the PUT statuses."""
+    """Open the staff page (signing in), upload the test records; the PUT statuses."""
     statuses: list[int] = []
     page.on(
         "response",
         lambda r: statuses.append(r.status) if "/_stcore/upload_file/" in r.url else None,
     )
-    open_app(page, proxy.url)
-    page.get_by_role("link", name="Staff review").click()
-    wait_idle(page, page.get_by_role("heading", name="Staff review", level=1))
+    open_staff(page, proxy.url)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         [
             {"name": f"{v}.json", "mimeType": "application/json", "buffer": record_bytes(v)}

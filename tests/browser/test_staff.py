@@ -9,12 +9,12 @@ from playwright.sync_api import Page
 
 from tests.staff_data import mixed_upload
 
-from .harness import AppServer, open_app, wait_idle
+from .harness import AppServer, open_staff, wait_idle
 
 
 def load_mixed(page: Page, url: str) -> None:
     """Open the staff page and upload the mixed set of files."""
-    open_app(page, f"{url}/staff")
+    open_staff(page, url)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in mixed_upload()]
     )

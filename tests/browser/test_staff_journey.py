@@ -20,7 +20,7 @@ from screening.rules import OUTCOMES
 from tests.staff_data import BROKEN, broken_files, record_bytes
 
 from . import journeys as J
-from .harness import AppServer, open_app
+from .harness import AppServer, open_staff
 
 # Upload order puts the crisis records last: the table must move them to the top.
 GOOD = ("typical-trd", "aneurysm", "one-trial", "item9-passive", "urgent-intent")
@@ -75,7 +75,7 @@ def staff(
 ) -> StaffView:
     """The staff page after one mixed upload, and its ZIP of PDFs saved and opened."""
     page = open_page()
-    open_app(page, f"{app_server.url}/staff")
+    open_staff(page, app_server.url)
     files = _uploads(sentinel)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         [{"name": n, "mimeType": "application/octet-stream", "buffer": b} for n, b in files]
