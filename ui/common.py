@@ -133,6 +133,8 @@ def crisis_footer() -> None:
 
 STYLE = """
 <style>
+/* The marker that answers are held (the leave-page question reads it) takes no room. */
+.st-key-answers-held { display: none; }
 /* Headings sized for reading on a laptop and a phone. */
 .stMainBlockContainer h1 { font-size: 2.1rem; }
 .stMainBlockContainer h2 { font-size: 1.45rem; }

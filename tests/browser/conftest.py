@@ -28,6 +28,7 @@ import pytest
 
 from .harness import (
     DEFAULT_VIEWPORT,
+    IDENTITY_PROVIDERS,
     STAFF_EMAIL,
     STAFF_SUBJECT,
     AppServer,
@@ -141,6 +142,7 @@ def oidc_provider() -> Iterator[str]:
 
     staff = User(sub=STAFF_SUBJECT, claims={"email": STAFF_EMAIL, "email_verified": True})
     with run_server_in_thread(port=free_port(), user_claims=[staff]) as server:
+        IDENTITY_PROVIDERS.add(f"127.0.0.1:{server.server_port}")
         yield f"http://127.0.0.1:{server.server_port}"
 
 

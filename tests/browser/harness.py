@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page, Playwright
+    from playwright.sync_api import Browser, Locator, Page, Playwright, Request
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_FILE = "streamlit_app.py"
@@ -219,27 +219,58 @@ def chromium() -> Iterator[Browser]:
 def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Page:
     """A page in a fresh context; ``page.requests_seen`` collects every URL it requests.
 
-    HTTP(S) requests of the context and its WebSocket connections are recorded, in order.
+    HTTP(S) requests of the context and its WebSocket connections are recorded, in order,
+    except what a page of the identity provider asks for while staff sign in there (its own
+    styles, the redirect back): that page is the clinic's provider, not the app.
     Close it with ``page.context.close()``.
     """
     size = viewport or DEFAULT_VIEWPORT
     context = browser.new_context(viewport={"width": size["width"], "height": size["height"]})
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     seen: list[str] = []
-    context.on("request", lambda request: seen.append(request.url))
+
+    def record(request: Request) -> None:
+        try:
+            at = urlsplit(request.frame.url).netloc
+        except Exception:  # a request without a frame (service worker) is recorded
+            at = ""
+        if at not in IDENTITY_PROVIDERS:
+            seen.append(request.url)
+
+    context.on("request", record)
     page = context.new_page()
     page.on("websocket", lambda ws: seen.append(ws.url))
     page.requests_seen = seen  # type: ignore[attr-defined]
     return page
 
 
-def foreign_requests(urls: list[str], app_url: str) -> list[str]:
-    """The URLs that went anywhere but the app's own host:port (data:/blob: are not requests)."""
+# The netlocs (host:port) of identity providers started by the tests (conftest).
+IDENTITY_PROVIDERS: set[str] = set()
+
+# Staff sign in through the clinic's own identity provider: the OpenID Connect redirects
+# (Streamlit's /auth/login and /oauth2callback, the provider's /oauth2/authorize) carry a
+# query by protocol and the provider's is on another origin.
+SIGN_IN_PATHS = ("/auth/login", "/oauth2callback", "/oauth2/authorize")
+
+
+def sign_in_request(url: str) -> bool:
+    """Whether ``url`` is one of the redirects of the OpenID Connect sign-in."""
+    return urlsplit(url).path in SIGN_IN_PATHS
+
+
+def foreign_requests(
+    urls: list[str], app_url: str, identity_provider: str | None = None
+) -> list[str]:
+    """The URLs that went anywhere but the app's own host:port (data:/blob: are not requests),
+    apart from the sign-in redirects to ``identity_provider`` when one is given."""
     own = urlsplit(app_url).netloc
+    provider = urlsplit(identity_provider).netloc if identity_provider else None
     return [
         url
         for url in urls
-        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own
+        if urlsplit(url).scheme not in ("data", "blob")
+        and urlsplit(url).netloc != own
+        and not (urlsplit(url).netloc == provider and sign_in_request(url))
     ]
 
 

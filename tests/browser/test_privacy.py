@@ -15,28 +15,19 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page
 
 from . import journeys as J
 from .conftest import Journal
-from .harness import REPO_ROOT, AppServer, foreign_requests, open_app
+from .harness import REPO_ROOT, AppServer, foreign_requests, open_app, sign_in_request
 
 FREE_TEXT = {"display_name", "notes_for_clinician", "ad_trials.medication_other"}
 SKIP_DIRS = {".git", ".venv", "node_modules", ".mypy_cache", ".ruff_cache", "__pycache__"}
 MAX_BYTES = 64_000_000
 STORY = "resumed"  # the story that fills in every free-text question
-# Staff sign in through the clinic's own identity provider: the OpenID Connect redirects
-# (Streamlit's /auth/login and /oauth2callback, the provider's /oauth2/authorize) carry a
-# query by protocol. They are the only requests allowed off the app's origin or with a query.
-SIGN_IN_PATHS = ("/auth/login", "/oauth2callback", "/oauth2/authorize")
-
-
-def sign_in(url: str) -> bool:
-    """Whether ``url`` is one of the sign-in redirects of the OpenID Connect flow."""
-    return urlsplit(url).path in SIGN_IN_PATHS
 
 
 def disk_roots() -> list[Path]:
@@ -129,9 +120,7 @@ def test_requests_stay_on_the_app_origin(
     """Every request of every page in the session went to the app's own origin, except the
     staff sign-in at the clinic's identity provider."""
     urls = journal.urls
-    foreign = foreign_requests(urls, app_server.url)
-    at_provider = [u for u in foreign if u.startswith(oidc_provider) and sign_in(u)]
-    assert (len(urls) > 0, [u for u in foreign if u not in at_provider]) == (True, [])
+    assert (len(urls) > 0, foreign_requests(urls, app_server.url, oidc_provider)) == (True, [])
 
 
 def test_no_answer_text_in_any_url(typed: set[str], journal: Journal, sentinel: str) -> None:
@@ -142,7 +131,9 @@ def test_no_answer_text_in_any_url(typed: set[str], journal: Journal, sentinel: 
 def test_no_query_string_beyond_streamlit_own(typed: set[str], journal: Journal) -> None:
     """Apart from Streamlit's own (media titles, asset hashes) and the sign-in redirects,
     URLs carry no query at all."""
-    with_query = [u for u in journal.urls if "?" in u and "/media/" not in u and not sign_in(u)]
+    with_query = [
+        u for u in journal.urls if "?" in u and "/media/" not in u and not sign_in_request(u)
+    ]
     assert with_query == []
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import vignette
 
-from .harness import AppServer, open_app
+from .harness import AppServer, open_app, wait_idle
 from .journeys import download_button, save_download
 from .wizard_flow import choose, heading, keyed, progress_file, resume
 
@@ -79,7 +79,7 @@ def test_problem_link_moves_focus_to_its_question(app_server: AppServer, page: P
     expect(heading(page, "Step 1 of 9 — About you")).to_be_visible()
     keyed(page, "wiz:next").get_by_role("button").click()
     link = page.get_by_role("link", name="How old are you?", exact=True)
-    expect(link).to_be_visible()
+    wait_idle(page, link)  # the page has settled (its heading took focus) before one reads on
     link.click()
     field = keyed(page, "q:age_years").get_by_role("textbox")
     expect(field).to_be_focused()

@@ -48,7 +48,8 @@ def _view() -> None:
     state = st.session_state
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
     if S.answers(state):  # leaving or reloading the page asks first (PAGE_SCRIPT)
-        st.container(key="answers-held")
+        with st.container(key="answers-held"):  # an empty one is not drawn; CSS hides it
+            st.html('<span aria-hidden="true"></span>')
     notice = state.pop(S.NOTICE, None)
     if notice:  # our own words; any file name in it is escaped where it is written
         st.success(str(notice), icon=":material/check_circle:")
