@@ -22,9 +22,9 @@ from screening.exports.csv import (
 )
 from screening.exports.csv_read import read_csv
 from screening.questionnaire import load_questionnaire
-from screening.record import LoadedRecord
+from screening.record import LoadedRecord, build_record, record_from_object
 from screening.review import FileProblem
-from tests.export_data import ANSWERS, VIGNETTE_IDS, VIGNETTES, record, vignette_record
+from tests.export_data import ANSWERS, VIGNETTE_IDS, VIGNETTES, WHEN, record, vignette_record
 
 ROOT = Path(__file__).resolve().parent.parent
 QN_VERSION = load_questionnaire().version
@@ -133,6 +133,28 @@ def test_crisis_column_is_true_for_item9(base: dict[str, Any]) -> None:
     """The crisis flag is in its own column."""
     base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")
     assert one_row(base)["crisis"] == "true"
+
+
+def test_urgent_column_is_true_for_a_plan(base: dict[str, Any]) -> None:
+    """A plan makes the row urgent (and crisis); item 9 alone is crisis, not urgent."""
+    base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")
+    assert (one_row(base)["crisis"], one_row(base)["urgent"]) == ("true", "false")
+    base["si_plan"] = "yes"
+    assert (one_row(base)["crisis"], one_row(base)["urgent"]) == ("true", "true")
+
+
+def test_differs_column_flags_a_stored_result_that_differs(base: dict[str, Any]) -> None:
+    """A record whose saved result is not the recomputed one says so in ``differs``."""
+    obj = build_record(base, created_at=WHEN, app_version="0.1.0")
+    assert one_csv_row(record_from_object(obj, "same.json"))["differs"] == "false"
+    obj["result"]["outcome"] = "discuss_other_options"
+    assert one_csv_row(record_from_object(obj, "edited.json"))["differs"] == "true"
+
+
+def one_csv_row(rec: LoadedRecord) -> dict[str, str]:
+    """The data row of a one-record CSV of a loaded record, by column."""
+    header, row = cells(records_to_csv([rec]))
+    return dict(zip(header, row, strict=True))
 
 
 def test_formula_in_an_answer_is_escaped(base: dict[str, Any]) -> None:

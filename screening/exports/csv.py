@@ -30,7 +30,7 @@ from typing import Any
 
 from screening.exports._common import TRIALS, RecordLike, as_loaded
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
-from screening.rules import OUTCOMES
+from screening.rules import OUTCOMES, Result
 from screening.scoring import SCORE_KEYS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,6 +78,11 @@ _META: tuple[Column, ...] = (
         "`true` when PHQ-9 item 9 is above “Not at all” or a safety answer is yes or prefer "
         "not to say: crisis resources apply; act on this row first.",
     ),
+    Column(
+        "urgent",
+        "result",
+        "`true` when a plan, intent or recent self-harm was reported: contact the person today.",
+    ),
     Column("outcome", "result", "Outcome code: " + ", ".join(f"`{c}`" for c in OUTCOMES) + "."),
     Column("status", "record", "`completed` or `in_progress`."),
     Column("created_at", "record", "When the record was saved (ISO 8601, UTC); blank if unknown."),
@@ -88,6 +93,12 @@ _META: tuple[Column, ...] = (
     ),
     Column("rules_version", "result", "Version of the rules that computed this row's result."),
     Column("app_version", "record", "Version of the app that saved the record; blank if unknown."),
+    Column(
+        "differs",
+        "record",
+        "`true` when the result saved in the file is not the one recomputed from its answers "
+        "(this row shows the recomputed one); blank for a bare result.",
+    ),
 )
 
 _SCORE_MEANING = {
@@ -220,12 +231,14 @@ def _row_cells(record: RecordLike, name: str) -> list[str]:
     values: list[Any] = [
         loaded.name,
         res.crisis,
+        res.urgent,
         res.outcome,
         loaded.status,
         loaded.created_at,
         loaded.questionnaire_version,
         res.rules_version,
         loaded.app_version,
+        bool(loaded.mismatches) if not isinstance(record, Result) else None,
     ]
     values += [scores.get(k) for k in SCORE_KEYS]
     values.append(LIST_SEPARATOR.join(res.finding_ids))

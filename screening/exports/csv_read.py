@@ -180,9 +180,11 @@ def read_csv(
     return out
 
 
-#: Columns of questions added in questionnaire 1.1: an export from 1.0 lacks them (blank).
+#: Columns added in questionnaire 1.1 (questions, and the urgent and differs flags): an
+#: export from 1.0 lacks them (blank).
 ADDED_IN_1_1 = frozenset(
-    ["bp_encephalopathy"] + [c for c in CSV_COLUMNS if c.endswith("_dose_mg_per_day")]
+    ["bp_encephalopathy", "urgent", "differs"]
+    + [c for c in CSV_COLUMNS if c.endswith("_dose_mg_per_day")]
 )
 
 
