@@ -82,6 +82,18 @@ def test_no_crisis_box_without_crisis() -> None:
     assert "Support is available now" not in " ".join(_vignette_pages("typical-trd"))
 
 
+@pytest.mark.parametrize("region", ["us", "uk", "ca", "au", "eu"])
+def test_crisis_box_gives_every_number_of_the_region(region: str, base: dict[str, Any]) -> None:
+    """The box names each service of the region with its number (Samaritans 116 123 too,
+    whose description does not say it)."""
+    from screening.crisis import load_crisis_resources
+
+    base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")
+    box = pages(record(base), region=region)[0].split("For the clinician")[0]
+    services = load_crisis_resources().region(region).resources
+    assert [r.name for r in services if f"{r.name}" not in box or r.number not in box] == []
+
+
 def test_region_changes_the_crisis_lines(base: dict[str, Any]) -> None:
     """Region uk shows Samaritans in the box."""
     base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")

@@ -65,6 +65,7 @@ class Summary(Tables):
 
     def crisis_box(self) -> None:
         from screening.crisis import load_crisis_resources
+        from screening.exports.crisis_text import service_name
 
         res = self.record.result
         urgent = next((f for f in res.findings if f.id == "F-URGENT"), None)
@@ -79,7 +80,7 @@ class Summary(Tables):
             Text(f"Crisis support ({region.name}), free, day and night:", 9.5, "B", before=2.0)
         )
         for r in region.resources:
-            runs.append(Text(f"• {r.name} — {r.description}", 9.5, before=0.6, indent=2))
+            runs.append(Text(f"• {service_name(r)} — {r.description}", 9.5, before=0.6, indent=2))
         said = "; ".join(
             f"{short(k, self.qn)}: {value_words(k, self.answers[k], self.qn)}"
             + (" (risk not assessed)" if self.answers[k] == "prefer_not_to_say" else "")
