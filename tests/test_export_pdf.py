@@ -380,10 +380,11 @@ def test_title_and_language(base: dict[str, Any]) -> None:
     )
 
 
-def test_pdfa_2b(base: dict[str, Any]) -> None:
-    """The XMP metadata declares PDF/A-2B."""
+def test_pdfa_2a_and_pdfua_1_are_declared(base: dict[str, Any]) -> None:
+    """The XMP metadata declares PDF/A-2A and PDF/UA-1."""
     data = summary_pdf(record(base), generated_at=GENERATED)
-    assert b"<pdfaid:part>2</pdfaid:part>" in data and b"<pdfaid:conformance>B" in data
+    claims = (b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:conformance>A", b"<pdfuaid:part>1<")
+    assert [c for c in claims if c not in data] == []
 
 
 def test_letter_for_us_a4_for_uk(base: dict[str, Any]) -> None:

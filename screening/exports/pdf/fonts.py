@@ -132,6 +132,11 @@ def prepare_output(pdf: FPDF) -> None:
         font: Any = pdf.fonts.get(template.fontkey)
         if font is None:
             continue
+        # .notdef is never drawn (characters the fonts lack are U+FFFD): leave it out of the
+        # ToUnicode map, where fpdf2 would map it to U+0000, which PDF/UA forbids.
+        reserved = font.subset._char_id_per_glyph
+        for glyph in [g for g in reserved if g is not None and g.unicode == (0,)]:
+            del reserved[glyph]
         used = set(font.subset.get_all_glyph_names())
         data, names = _base_font(style)
         if not used <= names:
