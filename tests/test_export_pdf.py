@@ -317,8 +317,8 @@ def test_other_medication_name_is_literal(base: dict[str, Any]) -> None:
 
 
 def test_undrawable_characters_become_replacement(base: dict[str, Any]) -> None:
-    """A character the font lacks prints as U+FFFD."""
-    assert "ok \ufffd ok" in text_of(with_notes(base, "ok 漢 ok"))
+    """A character no font has (here an emoji) prints as U+FFFD."""
+    assert "ok \ufffd ok" in text_of(with_notes(base, "ok 🙂 ok"))
 
 
 def test_undrawable_characters_are_not_logged(
@@ -361,6 +361,18 @@ def test_threads_give_the_same_bytes() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(lambda r: summary_pdf(r, generated_at=GENERATED), recs))
     assert parallel == serial
+
+
+def test_cjk_text_gives_the_same_bytes_in_threads(base: dict[str, Any]) -> None:
+    """With CJK text (the fallback font, when installed), threads and serial runs agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base["notes_for_clinician"] = "眠れない日が続いています。我最近睡不好。한국어"
+    rec = record(base)
+    serial = summary_pdf(rec, generated_at=GENERATED)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(lambda _: summary_pdf(rec, generated_at=GENERATED), range(3)))
+    assert parallel == [serial] * 3
 
 
 def test_generation_time_changes_bytes(base: dict[str, Any]) -> None:

@@ -138,7 +138,7 @@ class Layout:
         self.y = self.page.top
         self.set_font(7.5, "", MUTED)
         with self.tags.artifact("Pagination", "Header"):
-            self.pdf.text(self.page.left, self.y + 2.5, self.running_header)
+            fonts.draw(self.pdf, self.page.left, self.y + 2.5, self.running_header, 7.5, "")
         self.y += 7
 
     def rule(self, x1: float, y1: float, x2: float, y2: float) -> None:
@@ -189,12 +189,9 @@ class Layout:
             if not line:
                 self.y += lh
                 continue
-            if node is None:
-                with self.tags.artifact():
-                    self.pdf.text(left, self.y + lh * 0.76, line)
-            else:
-                with self.tags.continued(node):
-                    self.pdf.text(left, self.y + lh * 0.76, line)
+            marked = self.tags.artifact() if node is None else self.tags.continued(node)
+            with marked:
+                fonts.draw(self.pdf, left, self.y + lh * 0.76, line, size, style)
             self.y += lh
 
     def runs(
