@@ -3,8 +3,9 @@
     summary_pdf(record, generated_at=...)   the bytes of one record's summary
 
 ``content`` says what is on the pages, ``layout`` lays it out, ``fonts`` holds the
-bundled fonts. The same record and generation time give the same bytes. PDF/A-2B, title
-and language set.
+bundled fonts and the CJK fallback, ``tagging`` the structure tree. The same record and
+generation time give the same bytes. Tagged PDF/UA-1 and PDF/A-2A, title and language set
+(tests/test_export_pdf_conformance.py checks both with a validator).
 """
 
 from __future__ import annotations
@@ -165,8 +166,9 @@ _PDFUA_EXTENSION = (
 
 
 def _xmp(title: str, subject: str, creator: str, producer: str, moment: datetime) -> str:
-    """XMP metadata for PDF/A-2B with every date set to ``moment`` (fpdf2 would stamp the
-    modification date with the clock, and the same record must give the same bytes)."""
+    """XMP metadata for PDF/A-2A and PDF/UA-1 with every date set to ``moment`` (fpdf2
+    would stamp the modification date with the clock, and the same record must give the
+    same bytes)."""
     when = html.escape(moment.astimezone(UTC).isoformat(timespec="seconds"), quote=True)
 
     def alt(tag: str, text: str) -> str:

@@ -11,7 +11,8 @@ fpdf2 then writes it as the catalog's ``StructTreeRoot`` and sets ``MarkInfo``.
 fpdf2 (2.8) writes a flat tree of figures only; the tree here is its own PDF objects,
 handed to fpdf2 through its ``struct_builder`` hook, and marked content goes into the page
 with fpdf2's ``_out``. Both are internal to fpdf2, whose version is pinned in
-requirements.txt.
+requirements.txt; tests/test_export_pdf_conformance.py checks the result with a PDF/UA-1
+validator and poppler's reading of the tree.
 """
 
 from __future__ import annotations
