@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVuSans"
 FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
-FALLBACK = "fallback"  # the fallback face, in place of a style
+FALLBACK = "fallback"  # the fallback face, where a style names a face
 FALLBACK_FAMILY = "DroidSansFallback"
 FALLBACK_FILE = Path("/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf")
 REPLACEMENT = "\ufffd"
@@ -47,22 +47,22 @@ BASE_REPERTOIRE: frozenset[int] = frozenset(
 _lock = threading.Lock()
 
 
-def _path(face: str) -> Path:
-    return FALLBACK_FILE if face == FALLBACK else FILES[face]
+def _path(style: str) -> Path:
+    return FALLBACK_FILE if style == FALLBACK else FILES[style]
 
 
 @functools.cache
-def _template(face: str) -> Any:
-    """fpdf2's parsed font (a ``TTFFont``) for one face ("", "B" or FALLBACK), built once
-    per process."""
+def _template(style: str) -> Any:
+    """fpdf2's parsed font (a ``TTFFont``) for one face ("", "B" or the FALLBACK face),
+    built once per process."""
     from fpdf import FPDF
 
     with _lock:
         scratch = FPDF()
-        if face == FALLBACK:
+        if style == FALLBACK:
             scratch.add_font(FALLBACK_FAMILY, "", str(FALLBACK_FILE))
         else:
-            scratch.add_font(FAMILY, face, str(FILES[face]))
+            scratch.add_font(FAMILY, style, str(FILES[style]))
         return next(iter(scratch.fonts.values()))
 
 
@@ -92,8 +92,8 @@ def _base_font(style: str) -> tuple[bytes, frozenset[str]]:
 
 
 @functools.cache
-def _full_font(face: str) -> bytes:
-    return _path(face).read_bytes()
+def _full_font(style: str) -> bytes:
+    return _path(style).read_bytes()
 
 
 @functools.cache
