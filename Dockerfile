@@ -21,6 +21,11 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
+# The summary PDF's fallback font for Chinese, Japanese and Korean (Droid Sans Fallback).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-droid-fallback=1:6.0.1r16-1.1 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only (pinned); no test or lint tools in the image.
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt

@@ -2,12 +2,14 @@
 
     score FILE...                 each record's recomputed result, one JSON line per file
     pdf FILE -o OUT.pdf           the summary PDF of one record
-    csv FILE... [-o OUT.csv]      one Excel-safe CSV row per record
+    csv FILE... [-o OUT.csv] [--format app|redcap]   one CSV row per record
     fhir FILE                     a record as a FHIR R4 QuestionnaireResponse
-    questionnaire --format F      the questionnaire itself (json, fhir, redcap)
+    questionnaire --format F [--region R]   the questionnaire itself (json, fhir, redcap)
     review PATH... [--csv OUT] [--pdf-dir DIR]   many records, urgent and crisis first
     rules                         the rules table (docs/RULES.md)
 
+A FILE is a record file or a FHIR QuestionnaireResponse, told apart by content
+(``screening.exports.reading``); input and output helpers are in ``screening.cli_io``.
 Every command turns core errors into one short line on stderr that starts with the file
 name; never a traceback. Exit codes: 0 success, 1 some files refused (review), 2 a bad
 file or bad usage, 70 an internal error (one plain line; nothing about the answers).
@@ -22,14 +24,13 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from screening.cli_io import clinic_settings, each_record, load, moment, read_input, write
 from screening.errors import ErrorCode as E
-from screening.errors import RecordError, ScreeningError
+from screening.errors import ScreeningError
 
-if TYPE_CHECKING:
-    from screening.record import LoadedRecord
-    from screening.settings import ClinicSettings
+__all__ = ["build_parser", "iter_files", "load", "main", "read_input", "write"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -43,87 +44,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD)
 
 
-# --------------------------------------------------------------------------- input, output
-
-
-def read_input(path: str, limit: int) -> bytes:
-    """Bytes of a file (``-`` for stdin), refusing folders and files over ``limit``."""
-    if path == "-":
-        return sys.stdin.buffer.read(limit + 1)
-    p = Path(path)
-    if p.is_dir():
-        raise RecordError(E.RECORD_IS_FOLDER, name=path)
-    try:
-        size = p.stat().st_size
-        if size > limit:
-            raise RecordError(E.RECORD_TOO_LARGE, name=path, size=size, limit=limit)
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise RecordError(E.RECORD_NOT_FOUND, name=path) from None
-    except PermissionError:
-        raise RecordError(E.RECORD_UNREADABLE, name=path, why="permission denied") from None
-    except OSError as exc:
-        raise RecordError(E.RECORD_UNREADABLE, name=path, why=exc.strerror) from None
-
-
-def load(path: str) -> LoadedRecord:
-    """The record in a file (``-`` for stdin), recomputed."""
-    from screening.record import MAX_RECORD_BYTES, read_record
-
-    return read_record(read_input(path, MAX_RECORD_BYTES), "<stdin>" if path == "-" else path)
-
-
-def write(target: str | Path, data: bytes) -> int:
-    """Write bytes to a file (``-`` for stdout); a failure is one line on stderr."""
-    if str(target) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return EXIT_OK
-    try:
-        Path(target).write_bytes(data)
-    except OSError as exc:
-        print(f"{target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return EXIT_BAD
-    return EXIT_OK
-
-
-def _settings(path: str | None) -> ClinicSettings | None:
-    """Clinic settings from --settings, else from SCREENING_SETTINGS, else None."""
-    from screening.settings import SETTINGS_ENV_VAR, load_settings
-
-    chosen = path or os.environ.get(SETTINGS_ENV_VAR, "").strip()
-    return load_settings(Path(chosen)) if chosen else None
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time such as 2026-11-27T09:30:00Z"
-        ) from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no timezone; add Z or +01:00")
-    return moment
-
-
-def _each_record(paths: Sequence[str]) -> Iterator[LoadedRecord | None]:
-    """Each file's record, or None after printing why it could not be read."""
-    for path in paths:
-        try:
-            yield load(path)
-        except ScreeningError as exc:
-            print(str(exc), file=sys.stderr)
-            yield None
-
-
 # --------------------------------------------------------------------------- commands
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Print each file's recomputed result as one JSON line."""
     status = EXIT_OK
-    for record in _each_record(args.files):
+    for record in each_record(args.files):
         if record is None:
             status = EXIT_BAD
             continue
@@ -135,7 +62,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     """Write one record's summary PDF."""
     from screening.exports.pdf import summary_pdf
 
-    settings = _settings(args.settings)
+    settings = clinic_settings(args.settings)
     record = load(args.file)
     data = summary_pdf(
         record,
@@ -148,14 +75,14 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_csv(args: argparse.Namespace) -> int:
-    """Write one CSV row per record file."""
+    """Write one CSV row per record file (this app's columns, or REDCap's import)."""
     from screening.exports.csv import records_to_csv
+    from screening.exports.redcap_records import redcap_records_csv
 
-    records = list(_each_record(args.files))
+    records = list(each_record(args.files))
     good = [r for r in records if r is not None]
-    return max(
-        EXIT_BAD if len(good) < len(records) else EXIT_OK, write(args.output, records_to_csv(good))
-    )
+    data = redcap_records_csv(good) if args.format == "redcap" else records_to_csv(good)
+    return max(EXIT_BAD if len(good) < len(records) else EXIT_OK, write(args.output, data))
 
 
 def cmd_fhir(args: argparse.Namespace) -> int:
@@ -172,15 +99,16 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     from screening.questionnaire import load_questionnaire
 
     qn = load_questionnaire()
+    region = args.region or "us"
     if args.format == "fhir":
         from screening.exports.fhir import questionnaire_resource
 
-        text = json.dumps(questionnaire_resource(qn), ensure_ascii=False, indent=2) + "\n"
-        return write("-", text.encode("utf-8"))
+        resource = questionnaire_resource(qn, region=region)
+        return write("-", (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode())
     if args.format == "redcap":
         from screening.exports.redcap import data_dictionary
 
-        return write("-", data_dictionary(qn))
+        return write("-", data_dictionary(qn, region=region))
     return write("-", (qn.model_dump_json(indent=2, by_alias=True) + "\n").encode("utf-8"))
 
 
@@ -221,7 +149,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
 
     builder = ReviewBuilder(Limits(max_files=None, max_records=None), keep_records=False)
-    render = pdf_renderer(datetime.now(UTC), _settings(None)) if args.pdf_dir else None
+    render = pdf_renderer(datetime.now(UTC), clinic_settings(None)) if args.pdf_dir else None
     rows: list[dict[str, Any]] = []
     lines: dict[int, str] = {}
     try:
@@ -280,8 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    files_help = "record file(s) (JSON); - for stdin"
-    file_help = "record file (JSON); - for stdin"
+    files_help = "record file(s) or FHIR QuestionnaireResponse(s) (JSON); - for stdin"
+    file_help = "record file or FHIR QuestionnaireResponse (JSON); - for stdin"
 
     p = sub.add_parser(
         "score",
@@ -307,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", metavar="SETTINGS.toml", help="clinic settings file")
     p.add_argument(
         "--generated-at",
-        type=_moment,
+        type=moment,
         metavar="TIME",
         help="generation time to print, ISO 8601 with a timezone (default: now)",
     )
@@ -321,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=files_help)
     p.add_argument("-o", "--output", default="-", metavar="OUT.csv", help="default: stdout")
+    p.add_argument(
+        "--format",
+        choices=["app", "redcap"],
+        default="app",
+        help="app: this app's columns, read back by review (default); redcap: records to "
+        "import into a REDCap project built from 'questionnaire --format redcap'",
+    )
     p.set_defaults(handler=cmd_csv)
 
     p = sub.add_parser(
@@ -337,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the questionnaire definition on stdout.",
     )
     p.add_argument("--format", choices=["json", "fhir", "redcap"], default="json")
+    p.add_argument(
+        "--region", choices=REGION_CODES, help="crisis lines in fhir and redcap (default: us)"
+    )
     p.set_defaults(handler=cmd_questionnaire)
 
     p = sub.add_parser(

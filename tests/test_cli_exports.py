@@ -155,3 +155,80 @@ def test_help_mentions_the_command(command: str) -> None:
         0,
         True,
     )
+
+
+# ----------------------------------------------------------------------------- FHIR input
+
+
+def fhir_file(tmp_path: Path, name: str = "r.json", version: str | None = None) -> str:
+    """A FHIR QuestionnaireResponse file of the typical-trd vignette."""
+    run = cli("fhir", good(tmp_path))
+    response = json.loads(run.stdout)
+    if version is not None:
+        response["questionnaire"] = response["questionnaire"].split("|")[0] + "|" + version
+    return write(tmp_path, name, response)
+
+
+def test_score_reads_a_fhir_response(tmp_path: Path) -> None:
+    """score takes a QuestionnaireResponse and prints the same result as for the record."""
+    from_record = cli("score", good(tmp_path))
+    from_fhir = cli("score", fhir_file(tmp_path))
+    assert (from_fhir.returncode, from_fhir.stdout) == (0, from_record.stdout)
+
+
+def test_pdf_reads_a_fhir_response(tmp_path: Path) -> None:
+    """pdf takes a QuestionnaireResponse."""
+    out = tmp_path / "r.pdf"
+    run = cli("pdf", fhir_file(tmp_path), "-o", str(out), "--generated-at", "2026-11-27T09:30:00Z")
+    assert (run.returncode, run.stderr, out.read_bytes()[:5]) == (0, b"", b"%PDF-")
+
+
+def test_fhir_reads_a_fhir_response(tmp_path: Path) -> None:
+    """fhir takes a QuestionnaireResponse and prints it again (recomputed)."""
+    path = fhir_file(tmp_path)
+    run = cli("fhir", path)
+    assert (run.returncode, json.loads(run.stdout)) == (0, json.loads(Path(path).read_bytes()))
+
+
+def test_csv_takes_the_version_from_the_canonical(tmp_path: Path) -> None:
+    """csv of a QuestionnaireResponse: the questionnaire version is the canonical's."""
+    run = cli("csv", fhir_file(tmp_path, version="1.0.0"))
+    rows = list(csv.DictReader(io.StringIO(run.stdout.decode("utf-8-sig"), newline="")))
+    assert (run.returncode, rows[0]["questionnaire_version"]) == (0, "1.0.0")
+
+
+def test_review_reads_the_version_from_the_canonical(tmp_path: Path) -> None:
+    """review of a QuestionnaireResponse keeps the canonical's version in its CSV."""
+    out = tmp_path / "day.csv"
+    run = cli("review", fhir_file(tmp_path, version="1.0.0"), "--csv", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    assert (run.returncode, rows[0]["questionnaire_version"]) == (0, "1.0.0")
+
+
+def test_other_fhir_resource_is_one_line(tmp_path: Path) -> None:
+    """A FHIR resource that is not a QuestionnaireResponse: one line naming it, exit 2."""
+    path = write(tmp_path, "patient.json", {"resourceType": "Patient"})
+    run = cli("score", path)
+    assert (run.returncode, run.stderr.decode().strip()) == (
+        2,
+        f"{path}: not a FHIR QuestionnaireResponse",
+    )
+
+
+def test_questionnaire_fhir_region(tmp_path: Path) -> None:
+    """questionnaire --format fhir --region uk carries the UK crisis lines."""
+    run = cli("questionnaire", "--format", "fhir", "--region", "uk")
+    assert (run.returncode, json.loads(run.stdout)) == (0, questionnaire_resource(region="uk"))
+
+
+def test_questionnaire_redcap_region() -> None:
+    """questionnaire --format redcap --region au carries Lifeline 13 11 14."""
+    run = cli("questionnaire", "--format", "redcap", "--region", "au")
+    assert (run.returncode, "13 11 14" in run.stdout.decode("utf-8")) == (0, True)
+
+
+def test_csv_format_redcap(tmp_path: Path) -> None:
+    """csv --format redcap writes REDCap records: record_id first, one row per record."""
+    run = cli("csv", "--format", "redcap", good(tmp_path), fhir_file(tmp_path, "b.json"))
+    rows = list(csv.reader(io.StringIO(run.stdout.decode("utf-8"), newline="")))
+    assert (run.returncode, rows[0][0], len(rows)) == (0, "record_id", 2)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from screening.errors import RecordError
 from screening.exports.fhir import LOINC, questionnaire_resource
+from screening.exports.fhir_codes import fhir_string
 from screening.exports.fhir_response import (
     questionnaire_response,
     response_problems,
@@ -118,7 +119,10 @@ def test_safety_section_is_enabled_by_item9() -> None:
     assert (
         group["enableBehavior"],
         [(w["question"], w["operator"], w["answerCoding"]["code"]) for w in group["enableWhen"]],
-    ) == ("any", [("phq9_9", "=", "1"), ("phq9_9", "=", "2"), ("phq9_9", "=", "3")])
+    ) == (
+        "any",
+        [("phq9_9", "=", "LA6569-3"), ("phq9_9", "=", "LA6570-1"), ("phq9_9", "=", "LA6571-9")],
+    )
 
 
 def test_pregnancy_is_hidden_for_male() -> None:
@@ -141,10 +145,27 @@ def test_trials_are_a_repeating_group() -> None:
     )
 
 
-def test_multi_questions_repeat_with_an_exclusive_none() -> None:
-    """A multi question repeats; its last option is the exclusive none."""
-    item = by_link(DEFINITION)["heart_conditions"]
-    assert (item["repeats"], item["answerOption"][-1]["valueCoding"]["code"]) == (True, "none")
+def test_none_of_these_is_its_own_item_that_disables_the_choices() -> None:
+    """ "None of these" is a yes/no item; the choices are enabled only while it is not yes,
+    so a renderer without optionExclusive cannot combine them."""
+    links = by_link(DEFINITION)
+    none, item = links["heart_conditions_none"], links["heart_conditions"]
+    assert (none["type"], item["repeats"], item["enableWhen"]) == (
+        "boolean",
+        True,
+        [{"question": "heart_conditions_none", "operator": "!=", "answerBoolean": True}],
+    )
+
+
+def test_no_choice_item_offers_none_as_an_option() -> None:
+    """No multi question has a 'none' answer option to combine with others."""
+    codes = [
+        (i["linkId"], o["valueCoding"]["code"])
+        for i in items(DEFINITION)
+        if i.get("repeats") and i["type"] == "choice"
+        for o in i["answerOption"]
+    ]
+    assert [c for c in codes if c[1] == "none"] == []
 
 
 def test_choice_items_use_type_choice() -> None:
@@ -217,18 +238,137 @@ def test_empty_trial_entry_round_trips(base: dict[str, Any]) -> None:
 
 
 def test_none_of_these_round_trips(base: dict[str, Any]) -> None:
-    """A multi answer [] is the none option and reads back as []."""
+    """A multi answer [] is its none item answered yes and reads back as []."""
     response = questionnaire_response(record(base))
-    codes = [a["valueCoding"]["code"] for a in by_link(response)["brain_conditions"]["answer"]]
-    assert (codes, read_back(response)["brain_conditions"]) == (["none"], [])
+    links = by_link(response)
+    assert (
+        links["brain_conditions_none"]["answer"],
+        "brain_conditions" in links,
+        read_back(response)["brain_conditions"],
+    ) == ([{"valueBoolean": True}], False, [])
+
+
+def test_none_code_of_earlier_exports_still_reads(base: dict[str, Any]) -> None:
+    """A response written before 1.1 (multi answer [] as the option 'none') reads as []."""
+    response = _response(base)
+    group = by_link(response)["medical"]
+    group["item"] = [i for i in group["item"] if i["linkId"] != "brain_conditions_none"]
+    system = DEFINITION["url"].replace(":Questionnaire:", ":CodeSystem:")
+    none = {"valueCoding": {"system": system, "code": "none"}}
+    group["item"].append({"linkId": "brain_conditions", "answer": [none]})
+    assert read_back(response)["brain_conditions"] == []
+
+
+def test_none_with_answers_is_refused_naming_the_item(base: dict[str, Any]) -> None:
+    """None of these answered yes beside chosen conditions is refused, naming both."""
+    response = _response(base)
+    base_rec = record({**base, "brain_conditions": ["seizures"]})
+    chosen = by_link(questionnaire_response(base_rec))["brain_conditions"]
+    by_link(response)["medical"]["item"].append(chosen)
+    with pytest.raises(RecordError, match="brain_conditions_none says none of these"):
+        response_to_answers(response)
+
+
+def test_phq9_answers_are_loinc_answer_codes(base: dict[str, Any]) -> None:
+    """PHQ-9 items are answered with LOINC answer codes (LA…), difficulty too."""
+    links = by_link(questionnaire_response(record(base)))
+    codings = [links[k]["answer"][0]["valueCoding"] for k in ("phq9_1", "phq9_difficulty")]
+    assert [(c["system"], c["code"][:2]) for c in codings] == [(LOINC, "LA"), (LOINC, "LA")]
+
+
+def test_phq9_scores_as_our_codes_still_read(base: dict[str, Any]) -> None:
+    """A response with PHQ-9 scores coded '0'…'3' in our system (before 1.1) reads too."""
+    response = _response(base)
+    system = DEFINITION["url"].replace(":Questionnaire:", ":CodeSystem:")
+    for n in range(1, 10):
+        coding = by_link(response)[f"phq9_{n}"]["answer"][0]["valueCoding"]
+        coding.update(system=system, code=str(base[f"phq9_{n}"]))
+    assert read_back(response) == record(base).answers
+
+
+@pytest.mark.parametrize(
+    ("score", "code"), [(0, "LA6568-5"), (1, "LA6569-3"), (2, "LA6570-1"), (3, "LA6571-9")]
+)
+def test_phq9_answer_options_carry_loinc_codes(score: int, code: str) -> None:
+    """Each PHQ-9 score is its LOINC answer code, with the score as ordinalValue."""
+    option = by_link(DEFINITION)["phq9_9"]["answerOption"][score]
+    assert (option["valueCoding"]["code"], option["extension"][0]["valueDecimal"]) == (
+        code,
+        score,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ours", "code"),
+    [
+        ("not_difficult", "LA6572-7"),
+        ("somewhat", "LA6573-5"),
+        ("very", "LA6575-0"),
+        ("extremely", "LA6574-3"),
+    ],
+)
+def test_difficulty_options_carry_loinc_codes(ours: str, code: str) -> None:
+    """The PHQ-9 difficulty answers are LOINC's (answer list of 69722-7)."""
+    options = by_link(DEFINITION)["phq9_difficulty"]["answerOption"]
+    labels = {o["valueCoding"]["code"]: o["valueCoding"]["display"] for o in options}
+    assert labels[code] == QN.by_id["phq9_difficulty"].label_of(ours)
+
+
+@pytest.mark.parametrize(
+    ("link", "control"),
+    [
+        ("dx_bipolar", "radio-button"),
+        ("phq9_1", "radio-button"),
+        ("heart_conditions", "check-box"),
+        ("ad_trials.medication", "drop-down"),
+    ],
+)
+def test_choice_items_have_an_item_control(link: str, control: str) -> None:
+    """Choice items say how to show them: radio buttons, check boxes, a drop-down list."""
+    (ext,) = [e for e in by_link(DEFINITION)[link]["extension"] if e["url"].endswith("itemControl")]
+    assert ext["valueCodeableConcept"]["coding"][0]["code"] == control
+
+
+def test_every_choice_item_has_an_item_control() -> None:
+    """No choice item is left without an itemControl."""
+    bare = [
+        i["linkId"]
+        for i in items(DEFINITION)
+        if i["type"] == "choice"
+        and not any(e["url"].endswith("itemControl") for e in i.get("extension", []))
+    ]
+    assert bare == []
 
 
 @PROPERTY
 @given(ANSWERS)
 def test_any_answers_round_trip(answers: dict[str, Any]) -> None:
-    """For any answers, the response reads back to the same answers."""
+    """For any answers, the response reads back to the same answers (text as a FHIR string
+    can hold it: control characters as U+FFFD, odd spaces as plain ones)."""
     rec = record(answers)
-    assert read_back(questionnaire_response(rec)) == rec.answers
+    assert read_back(questionnaire_response(rec)) == as_fhir_text(rec.answers)
+
+
+def as_fhir_text(value: Any) -> Any:
+    """Answers with every text passed through fhir_string."""
+    if isinstance(value, str):
+        return fhir_string(value)
+    if isinstance(value, dict):
+        return {k: as_fhir_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_fhir_text(v) for v in value]
+    return value
+
+
+def test_text_that_fhir_cannot_hold_is_replaced(base: dict[str, Any]) -> None:
+    """A control character becomes U+FFFD and a no-break space a plain one; the rest stays."""
+    base["notes_for_clinician"] = "a\x1fb\u00a0c\nd — é"
+    (item,) = [
+        i
+        for i in items(questionnaire_response(record(base)))
+        if i["linkId"] == "notes_for_clinician"
+    ]
+    assert item["answer"] == [{"valueString": "a\ufffdb c\nd — é"}]
 
 
 @PROPERTY

@@ -82,6 +82,18 @@ def test_no_crisis_box_without_crisis() -> None:
     assert "Support is available now" not in " ".join(_vignette_pages("typical-trd"))
 
 
+@pytest.mark.parametrize("region", ["us", "uk", "ca", "au", "eu"])
+def test_crisis_box_gives_every_number_of_the_region(region: str, base: dict[str, Any]) -> None:
+    """The box names each service of the region with its number (Samaritans 116 123 too,
+    whose description does not say it)."""
+    from screening.crisis import load_crisis_resources
+
+    base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")
+    box = pages(record(base), region=region)[0].split("For the clinician")[0]
+    services = load_crisis_resources().region(region).resources
+    assert [r.name for r in services if f"{r.name}" not in box or r.number not in box] == []
+
+
 def test_region_changes_the_crisis_lines(base: dict[str, Any]) -> None:
     """Region uk shows Samaritans in the box."""
     base.update(phq9_9=1, si_plan="no", si_intent="no", self_harm_recent="no")
@@ -305,8 +317,8 @@ def test_other_medication_name_is_literal(base: dict[str, Any]) -> None:
 
 
 def test_undrawable_characters_become_replacement(base: dict[str, Any]) -> None:
-    """A character the font lacks prints as U+FFFD."""
-    assert "ok \ufffd ok" in text_of(with_notes(base, "ok 漢 ok"))
+    """A character no font has (here an emoji) prints as U+FFFD."""
+    assert "ok \ufffd ok" in text_of(with_notes(base, "ok 🙂 ok"))
 
 
 def test_undrawable_characters_are_not_logged(
@@ -351,6 +363,18 @@ def test_threads_give_the_same_bytes() -> None:
     assert parallel == serial
 
 
+def test_cjk_text_gives_the_same_bytes_in_threads(base: dict[str, Any]) -> None:
+    """With CJK text (the fallback font, when installed), threads and serial runs agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base["notes_for_clinician"] = "眠れない日が続いています。我最近睡不好。한국어"
+    rec = record(base)
+    serial = summary_pdf(rec, generated_at=GENERATED)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(lambda _: summary_pdf(rec, generated_at=GENERATED), range(3)))
+    assert parallel == [serial] * 3
+
+
 def test_generation_time_changes_bytes(base: dict[str, Any]) -> None:
     """Another generation time: other bytes."""
     rec = record(base)
@@ -368,10 +392,11 @@ def test_title_and_language(base: dict[str, Any]) -> None:
     )
 
 
-def test_pdfa_2b(base: dict[str, Any]) -> None:
-    """The XMP metadata declares PDF/A-2B."""
+def test_pdfa_2a_and_pdfua_1_are_declared(base: dict[str, Any]) -> None:
+    """The XMP metadata declares PDF/A-2A and PDF/UA-1."""
     data = summary_pdf(record(base), generated_at=GENERATED)
-    assert b"<pdfaid:part>2</pdfaid:part>" in data and b"<pdfaid:conformance>B" in data
+    claims = (b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:conformance>A", b"<pdfuaid:part>1<")
+    assert [c for c in claims if c not in data] == []
 
 
 def test_letter_for_us_a4_for_uk(base: dict[str, Any]) -> None:

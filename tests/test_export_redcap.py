@@ -60,9 +60,12 @@ def test_variable_names_are_unique() -> None:
 
 
 def test_variable_names_match_the_csv_answer_columns() -> None:
-    """The dictionary's fields are the CSV export's answer columns (same names)."""
+    """The dictionary's data fields are the CSV export's answer columns (same names); the
+    others are the record id, the totals and text to show."""
     first_answer = CSV_COLUMNS.index("age_years")
-    assert set(FIELDS) == set(CSV_COLUMNS[first_answer:])
+    extra = {"record_id", "phq9_total", "auditc_total", "crisis_resources"}
+    extra |= {"phq9_attribution", "substances_attribution"}
+    assert set(FIELDS) == set(CSV_COLUMNS[first_answer:]) | extra
 
 
 def test_forms_are_the_sections() -> None:
@@ -73,7 +76,8 @@ def test_forms_are_the_sections() -> None:
 
 def test_section_header_on_the_first_field() -> None:
     """A section's title heads its first field."""
-    assert FIELDS["phq9_1"]["Section Header"] == QN.section_by_id["phq9"].title
+    section = QN.section_by_id["phq9"]
+    assert FIELDS["phq9_1"]["Section Header"] == f"{section.title}\n{section.intro}"
 
 
 def test_pregnancy_branching_logic() -> None:
@@ -167,7 +171,13 @@ def test_loinc_in_the_annotation() -> None:
 
 def test_no_pipes_inside_choice_labels() -> None:
     """Choice labels never contain '|', which REDCap uses between choices."""
-    labels = [c.split(", ", 1)[1] for row in TABLE for c in row[CHOICES].split(" | ") if c]
+    labels = [
+        c.split(", ", 1)[1]
+        for row in TABLE
+        if row["Field Type"] != "calc"
+        for c in row[CHOICES].split(" | ")
+        if c
+    ]
     assert [x for x in labels if "|" in x] == []
 
 

@@ -228,6 +228,7 @@ PRINTING = {
     "screening/cli.py",
     "screening/review_cli.py",
     "screening/exports/cli.py",
+    "screening/cli_io.py",
     "screening/inbox/commands.py",
 }
 LOGGING = {"ui/settings.py"}

@@ -185,6 +185,9 @@ def columns_markdown(questionnaire: Questionnaire | None = None) -> str:
         "- Formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage "
         "return starts with an extra apostrophe `'` (as does a cell that starts with "
         "apostrophes followed by one of those). The import removes exactly that apostrophe.",
+        "- Saved again by a spreadsheet (opened as UTF-8): `TRUE` / `FALSE`, `None`, a "
+        "missing byte-order mark and times such as `2026-11-27 09:30:00` (read as UTC) read "
+        "back as the original.",
         "",
         "| # | column | group | meaning |",
         "|---|---|---|---|",

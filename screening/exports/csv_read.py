@@ -1,6 +1,12 @@
 """Reading this product's CSV export back: one record per good row (answers validated,
 result recomputed, the result columns compared as a stored result) and one problem per
 bad row. The format is described in ``screening.exports.csv``.
+
+A file saved again by a spreadsheet is read too: LibreOffice and Excel write the flags as
+``TRUE`` / ``FALSE``, drop the byte-order mark, quote every cell, may write ``None`` for
+``none`` and a time without its ``T`` and ``Z`` (``2026-11-27 09:30:00``, which this
+export only ever writes in UTC). A header spoiled by the wrong character set is named as
+such, with the fix.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from screening.safety import crisis_flag
 from screening.scoring import SCORE_KEYS
 
 _INTEGER = re.compile(r"^[0-9]{1,9}$")
+_SPREADSHEET_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2})?)$")
+_MOJIBAKE_BOM = "\u00ef\u00bb\u00bf"  # the byte-order mark read as Latin-1 or Windows-1252
 
 
 class _BadCell(ValueError):
@@ -52,7 +60,7 @@ def _decode_value(q: Question, cell: str) -> Any:
             raise _BadCell(f"{cell[:40]!r} is not a whole number")
         return int(cell)
     if q.type == "multi":
-        return [] if cell == EMPTY_LIST else cell.split(LIST_SEPARATOR)
+        return [] if cell.lower() == EMPTY_LIST else cell.split(LIST_SEPARATOR)
     if q.type == "single" and any(isinstance(c, int) for c in q.codes_in_order):
         if not _INTEGER.match(cell):
             raise _BadCell(
@@ -105,8 +113,8 @@ def _stored_result(cells: Mapping[str, str]) -> dict[str, Any]:
     def scalar(text: str) -> Any:
         if text == "":
             return None
-        if text in (TRUE, FALSE):
-            return text == TRUE
+        if text.lower() in (TRUE, FALSE):  # TRUE / FALSE after a spreadsheet
+            return text.lower() == TRUE
         return int(text) if _INTEGER.match(text) else text
 
     ids = cells["finding_ids"]
@@ -116,6 +124,15 @@ def _stored_result(cells: Mapping[str, str]) -> dict[str, Any]:
         "scores": {k: scalar(cells[k]) for k in SCORE_KEYS},
         "findings": [{"id": i} for i in ids.split(LIST_SEPARATOR)] if ids else [],
     }
+
+
+def _utc_moment(text: str) -> str:
+    """``2026-11-27 09:30:00`` (a spreadsheet's re-save of a UTC time) → ISO 8601 with Z."""
+    found = _SPREADSHEET_TIME.match(text)
+    if found is None:
+        return text
+    clock = found[2] if found[3] else found[2] + ":00"
+    return f"{found[1]}T{clock}Z"
 
 
 def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -172,6 +189,8 @@ def read_csv(
         for key in ("status", "created_at", "app_version", "questionnaire_version"):
             if cells[key]:
                 obj[key] = cells[key]
+        if "created_at" in obj:
+            obj["created_at"] = _utc_moment(obj["created_at"])
         try:
             out.append(record_from_object(obj, where, qn))
         except ScreeningError as exc:
@@ -189,6 +208,12 @@ ADDED_IN_1_1 = frozenset(
 
 
 def _check_header(header: list[str], name: str) -> None:
+    if header and header[0].startswith(_MOJIBAKE_BOM):
+        why = (
+            "were read in the wrong character set (open the original file with the character "
+            "set Unicode (UTF-8), then save it as CSV UTF-8)"
+        )
+        raise RecordError(E.CSV_WRONG_HEADER, name=name, why=why)
     missing = [c for c in CSV_COLUMNS if c not in header and c not in ADDED_IN_1_1]
     unexpected = [c for c in header if c not in CSV_COLUMNS]
     duplicated = sorted({c for c in header if header.count(c) > 1})

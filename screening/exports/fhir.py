@@ -1,28 +1,31 @@
-"""FHIR R4: the questionnaire as a ``Questionnaire``, a record as a ``QuestionnaireResponse``,
-and the way back from a response to answers.
+"""FHIR R4: the questionnaire as a ``Questionnaire`` (a record as a ``QuestionnaireResponse``
+and the way back are in ``screening.exports.fhir_response``).
 
 Plain dicts (JSON-ready), built without importing ``fhir.resources`` (the tests validate
-them with its R4B models, which are wire-compatible with R4 for these two resources).
+them with its R4B models and with the FHIR R4 JSON Schema).
 
 Shape of the Questionnaire:
 
 * one ``group`` item per section (linkId = section id), in order, with the section intro
   and attribution as ``display`` items; the safety section carries its ``enableWhen``;
+* the region's crisis lines travel with it: the display item ``crisis_resources`` opens
+  the safety section, shown when PHQ-9 item 9 is above "Not at all" or a safety answer is
+  yes or prefer not to say (``questionnaire_resource(region=...)``);
 * every question keeps its id as linkId; choices are ``choice`` items with
-  ``answerOption.valueCoding`` in the system ``ANSWER_SYSTEM`` (PHQ-9 and AUDIT-C scores
-  as codes ``"0"``…``"4"`` with an ``ordinalValue``); a multi question ``repeats`` and has an
-  exclusive ``none`` option ("None of these", the answer ``[]``); help texts are
-  ``display`` children with the ``help`` item control;
+  ``answerOption.valueCoding`` and an ``itemControl`` (radio-button, check-box, or
+  drop-down for the medication list); PHQ-9 answers are LOINC answer codes (LA6568-5 …),
+  the others codes of ``ANSWER_SYSTEM``; scored options carry an ``ordinalValue``; help
+  texts are ``display`` children with the ``help`` item control;
+* "None of these" of a multi question is its own yes/no item ``<id>_none`` and the
+  choices are enabled only while it is not yes, so a renderer without
+  ``optionExclusive`` support cannot combine the two (as for the antidepressant trials:
+  ``ad_trials_none`` and the repeating group ``ad_trials``);
 * LOINC codes on the PHQ-9 group and items (panel 44249-1) and on an AUDIT-C sub-group
-  (panel 72109-2), with read-only total-score items (44261-6, 75626-2);
-* the antidepressant trials: a boolean ``ad_trials_none`` ("no antidepressant in this
-  episode", the answer ``[]``) and a repeating group ``ad_trials`` whose items are
-  ``ad_trials.medication`` … ``ad_trials.status``;
+  (panel 72109-2); the totals (44261-6, 75626-2) are read-only items with an SDC
+  ``calculatedExpression`` in FHIRPath, so a renderer computes them as people answer;
 * ``enableWhen`` from ``enabled_when``; a ``>``/``>=`` on coded scores becomes ``=`` on each
   code that satisfies it (``enableBehavior: any``), since FHIR compares codes only for
   equality.
-
-A response holds only the answered items, grouped the same way.
 """
 
 from __future__ import annotations
@@ -31,6 +34,28 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from screening.crisis import DEFAULT_REGION
+from screening.exports.crisis_text import crisis_text
+from screening.exports.fhir_codes import (
+    AUDITC_GROUP,
+    AUDITC_ITEMS,
+    CRISIS_ITEM,
+    EXT,
+    LOINC,
+    LOINC_CODES,
+    NONE_CODE,
+    NONE_SUFFIX,
+    SCORE_ITEMS,
+    TRIALS_NONE,
+    answer_coding,
+    answer_system,
+    auditc_total_expression,
+    calculated,
+    coding,
+    item_control,
+    phq9_total_expression,
+    questionnaire_url,
+)
 from screening.questionnaire import (
     Condition,
     Question,
@@ -39,52 +64,23 @@ from screening.questionnaire import (
     load_questionnaire,
 )
 
-CANONICAL_BASE = "urn:ketamine-screening"
-LOINC = "http://loinc.org"
-NONE_CODE = "none"
-TRIALS_NONE = "ad_trials_none"
-AUDITC_GROUP = "auditc"
-SCORE_ITEMS = ("phq9_total", "auditc_total")
+__all__ = [
+    "AUDITC_GROUP",
+    "AUDITC_ITEMS",
+    "LOINC",
+    "LOINC_CODES",
+    "NONE_CODE",
+    "SCORE_ITEMS",
+    "TRIALS_NONE",
+    "answer_system",
+    "coding",
+    "questionnaire_resource",
+    "questionnaire_url",
+]
 
-_EXT = "http://hl7.org/fhir/StructureDefinition/"
-_ITEM_CONTROL = "http://hl7.org/fhir/questionnaire-item-control"
-
-# LOINC codes, checked against published PHQ-9 and AUDIT-C FHIR Questionnaires. Only the
-# codes are given: a display that differs from LOINC's own wording would be flagged by
-# terminology validators, and the item text is ours (verbatim instrument wording).
-LOINC_CODES: dict[str, str] = {
-    "phq9": "44249-1",  # PHQ-9 quick depression assessment panel
-    "phq9_1": "44250-9",
-    "phq9_2": "44255-8",
-    "phq9_3": "44259-0",
-    "phq9_4": "44254-1",
-    "phq9_5": "44251-7",
-    "phq9_6": "44258-2",
-    "phq9_7": "44252-5",
-    "phq9_8": "44253-3",
-    "phq9_9": "44260-8",
-    "phq9_difficulty": "69722-7",
-    "phq9_total": "44261-6",  # PHQ-9 total score
-    "auditc": "72109-2",  # AUDIT-C panel
-    "auditc_1": "68518-0",
-    "auditc_2": "68519-8",
-    "auditc_3": "68520-6",
-    "auditc_total": "75626-2",  # AUDIT-C total score
-}
-AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
 _UCUM = {"years": "a", "weeks": "wk", "mmHg": "mm[Hg]"}
-
-
-def questionnaire_url(questionnaire: Questionnaire | None = None) -> str:
-    """The canonical URL of the Questionnaire (without version)."""
-    qn = questionnaire or load_questionnaire()
-    return f"{CANONICAL_BASE}:Questionnaire:{qn.id}"
-
-
-def answer_system(questionnaire: Questionnaire | None = None) -> str:
-    """The code system of our answer codes."""
-    qn = questionnaire or load_questionnaire()
-    return f"{CANONICAL_BASE}:CodeSystem:{qn.id}"
+_DROP_DOWN_FROM = 10  # options; fewer are radio buttons
+_SAFETY = ("si_plan", "si_intent", "self_harm_recent")
 
 
 # --------------------------------------------------------------------------- Questionnaire
@@ -94,27 +90,22 @@ def _loinc(key: str) -> list[dict[str, str]]:
     return [{"system": LOINC, "code": LOINC_CODES[key]}]
 
 
-def coding(system: str, code: object, display: str) -> dict[str, str]:
-    return {"system": system, "code": str(code), "display": display}
-
-
 def _options(q: Question, system: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for o in q.choices:
-        option: dict[str, Any] = {"valueCoding": coding(system, o.code, o.label)}
+        option: dict[str, Any] = {"valueCoding": answer_coding(q, o.code, system)}
         if isinstance(o.code, int):
-            option["extension"] = [{"url": _EXT + "ordinalValue", "valueDecimal": o.code}]
+            option["extension"] = [{"url": EXT + "ordinalValue", "valueDecimal": o.code}]
         out.append(option)
-    if q.type == "multi":
-        out.append(
-            {
-                "valueCoding": coding(system, NONE_CODE, q.none_label or "None of these"),
-                "extension": [
-                    {"url": _EXT + "questionnaire-optionExclusive", "valueBoolean": True}
-                ],
-            }
-        )
     return out
+
+
+def _control(q: Question) -> dict[str, Any]:
+    if q.type == "multi":
+        return item_control("check-box", "Check-box")
+    if len(q.choices) >= _DROP_DOWN_FROM:
+        return item_control("drop-down", "Drop down")
+    return item_control("radio-button", "Radio Button")
 
 
 def _condition(c: Condition, target: Question, system: str, link: str) -> list[dict[str, Any]]:
@@ -123,7 +114,8 @@ def _condition(c: Condition, target: Question, system: str, link: str) -> list[d
         return [{"question": link, "operator": "exists", "answerBoolean": c.value}]
     if target.is_choice:
         if c.operator in ("=", "!="):
-            answer = coding(system, c.value, target.label_of(c.value))
+            assert not isinstance(c.value, bool)
+            answer = answer_coding(target, c.value, system)
             return [{"question": link, "operator": c.operator, "answerCoding": answer}]
         keep = [
             code
@@ -131,11 +123,7 @@ def _condition(c: Condition, target: Question, system: str, link: str) -> list[d
             if isinstance(code, int) and _compare(c.operator, code, c.value)
         ]
         return [
-            {
-                "question": link,
-                "operator": "=",
-                "answerCoding": coding(system, k, target.label_of(k)),
-            }
+            {"question": link, "operator": "=", "answerCoding": answer_coding(target, k, system)}
             for k in keep
         ]
     return [{"question": link, "operator": c.operator, "answerInteger": c.value}]
@@ -159,38 +147,45 @@ def _enable(
     lookup: Mapping[str, Question],
     system: str,
     prefix: str = "",
+    extra: tuple[dict[str, Any], ...] = (),
 ) -> dict[str, Any]:
-    """``enableWhen`` (and ``enableBehavior`` when needed) for a list of conditions."""
-    if not conditions:
-        return {}
+    """``enableWhen`` (and ``enableBehavior`` when needed) for a list of conditions, and
+    ``extra`` entries that must hold as well (all)."""
     entries: list[dict[str, Any]] = []
     expanded = False
     for c in conditions:
         got = _condition(c, lookup[c.question], system, prefix + c.question)
         expanded = expanded or (len(got) != 1 or got[0]["operator"] != c.operator)
         entries.extend(got)
+    any_of = behavior == "any" or expanded
     if expanded and behavior == "all" and len(conditions) > 1:
         raise ValueError("a comparison on codes can only be expanded inside 'any' conditions")
+    if extra and any_of and len(entries) > 1:
+        raise ValueError("an 'any' condition cannot be joined with another condition")
+    entries.extend(extra)
+    if not entries:
+        return {}
     out: dict[str, Any] = {"enableWhen": entries}
     if len(entries) > 1:
-        out["enableBehavior"] = "any" if (behavior == "any" or expanded) else "all"
+        out["enableBehavior"] = "any" if any_of and not extra else "all"
     return out
 
 
 def _help(q: Question, link: str) -> list[dict[str, Any]]:
     if not q.help:
         return []
-    control = {"coding": [{"system": _ITEM_CONTROL, "code": "help", "display": "Help-Button"}]}
     return [
         {
             "linkId": f"{link}.help",
             "type": "display",
             "text": q.help,
-            "extension": [
-                {"url": _EXT + "questionnaire-itemControl", "valueCodeableConcept": control}
-            ],
+            "extension": [item_control("help", "Help-Button")],
         }
     ]
+
+
+def _not_yes(link: str) -> dict[str, Any]:
+    return {"question": link, "operator": "!=", "answerBoolean": True}
 
 
 def _question_item(
@@ -201,11 +196,12 @@ def _question_item(
     if q.id in LOINC_CODES and not prefix:
         item["code"] = _loinc(q.id)
     item["text"] = q.text
+    ext: list[dict[str, Any]] = []
     if q.type == "integer":
         item["type"] = "integer"
-        ext: list[dict[str, Any]] = [
-            {"url": _EXT + "minValue", "valueInteger": q.min},
-            {"url": _EXT + "maxValue", "valueInteger": q.max},
+        ext += [
+            {"url": EXT + "minValue", "valueInteger": q.min},
+            {"url": EXT + "maxValue", "valueInteger": q.max},
         ]
         if q.unit:
             unit = {"display": q.unit}
@@ -215,14 +211,17 @@ def _question_item(
                     "code": _UCUM[q.unit],
                     "display": q.unit,
                 }
-            ext.append({"url": _EXT + "questionnaire-unit", "valueCoding": unit})
-        item["extension"] = ext
+            ext.append({"url": EXT + "questionnaire-unit", "valueCoding": unit})
     elif q.type == "text":
         item["type"] = "text" if q.multiline else "string"
         item["maxLength"] = q.max_length
     else:
         item["type"] = "choice"
-    item.update(_enable(q.enabled_when, q.enabled_behavior, lookup, system, prefix))
+        ext.append(_control(q))
+    if ext:
+        item["extension"] = ext
+    none = (_not_yes(link + NONE_SUFFIX),) if q.type == "multi" else ()
+    item.update(_enable(q.enabled_when, q.enabled_behavior, lookup, system, prefix, none))
     item["required"] = q.required
     if q.type == "multi":
         item["repeats"] = True
@@ -234,12 +233,55 @@ def _question_item(
     return item
 
 
+def _none_item(
+    q: Question, lookup: Mapping[str, Question], system: str, prefix: str = ""
+) -> dict[str, Any]:
+    """ "None of these" of a multi question, as its own yes/no item before the choices."""
+    item: dict[str, Any] = {
+        "linkId": prefix + q.id + NONE_SUFFIX,
+        "text": f"{q.text} {q.none_label or 'None of these'}",
+        "type": "boolean",
+    }
+    item.update(_enable(q.enabled_when, q.enabled_behavior, lookup, system, prefix))
+    item["required"] = False
+    return item
+
+
 def _display(link: str, text: str) -> dict[str, Any]:
     return {"linkId": link, "type": "display", "text": text}
 
 
-def _score_item(key: str, text: str) -> dict[str, Any]:
-    return {"linkId": key, "code": _loinc(key), "text": text, "type": "integer", "readOnly": True}
+def _score_item(key: str, text: str, expression: str) -> dict[str, Any]:
+    return {
+        "linkId": key,
+        "code": _loinc(key),
+        "text": text,
+        "type": "integer",
+        "extension": [calculated(expression, text)],
+        "readOnly": True,
+    }
+
+
+def _crisis_item(qn: Questionnaire, system: str, region: str) -> dict[str, Any]:
+    """The region's crisis lines, shown when item 9 is above "Not at all" or a safety answer
+    is yes or prefer not to say."""
+    item9 = qn.by_id["phq9_9"]
+    when = [
+        {"question": item9.id, "operator": "=", "answerCoding": answer_coding(item9, c, system)}
+        for c in item9.codes_in_order
+        if isinstance(c, int) and c > 0
+    ]
+    for link in _SAFETY:
+        q = qn.by_id[link]
+        when += [
+            {"question": link, "operator": "=", "answerCoding": answer_coding(q, c, system)}
+            for c in ("yes", "prefer_not_to_say")
+        ]
+    return {
+        **_display(CRISIS_ITEM, crisis_text(region)),
+        "enableWhen": when,
+        "enableBehavior": "any",
+    }
 
 
 def _trial_items(q: Question, system: str) -> list[dict[str, Any]]:
@@ -253,7 +295,7 @@ def _trial_items(q: Question, system: str) -> list[dict[str, Any]]:
         "linkId": q.id,
         "text": q.text,
         "type": "group",
-        "enableWhen": [{"question": TRIALS_NONE, "operator": "!=", "answerBoolean": True}],
+        "enableWhen": [_not_yes(TRIALS_NONE)],
         "required": False,
         "repeats": True,
         "item": [
@@ -264,16 +306,20 @@ def _trial_items(q: Question, system: str) -> list[dict[str, Any]]:
     return [none_item, group]
 
 
-def _section_items(section: Section, qn: Questionnaire, system: str) -> list[dict[str, Any]]:
+def _section_items(
+    section: Section, qn: Questionnaire, system: str, region: str
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
+    if section.id == "safety":
+        items.append(_crisis_item(qn, system, region))
     if section.intro:
         items.append(_display(f"{section.id}.intro", section.intro))
-    questions = qn.in_section(section.id)
-    for q in questions:
+    for q in qn.in_section(section.id):
         if q.id in AUDITC_ITEMS:
             if q.id == AUDITC_ITEMS[0]:
                 group = [_question_item(qn.by_id[i], qn.by_id, system) for i in AUDITC_ITEMS]
-                group.append(_score_item("auditc_total", "AUDIT-C total score (0–12)"))
+                text = "AUDIT-C total score (0–12)"
+                group.append(_score_item("auditc_total", text, auditc_total_expression()))
                 items.append(
                     {
                         "linkId": AUDITC_GROUP,
@@ -287,16 +333,22 @@ def _section_items(section: Section, qn: Questionnaire, system: str) -> list[dic
         if q.type == "repeat":
             items.extend(_trial_items(q, system))
             continue
+        if q.type == "multi":
+            items.append(_none_item(q, qn.by_id, system))
         items.append(_question_item(q, qn.by_id, system))
     if section.id == "phq9":
-        items.append(_score_item("phq9_total", "PHQ-9 total score (0–27)"))
+        text = "PHQ-9 total score (0–27)"
+        items.append(_score_item("phq9_total", text, phq9_total_expression()))
     if section.attribution:
         items.append(_display(f"{section.id}.attribution", section.attribution))
     return items
 
 
-def questionnaire_resource(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
-    """The questionnaire definition as a FHIR R4 Questionnaire (a JSON-ready dict)."""
+def questionnaire_resource(
+    questionnaire: Questionnaire | None = None, *, region: str = DEFAULT_REGION
+) -> dict[str, Any]:
+    """The questionnaire definition as a FHIR R4 Questionnaire (a JSON-ready dict), with
+    the crisis lines of ``region`` (us, uk, ca, au, eu)."""
     qn = questionnaire or load_questionnaire()
     system = answer_system(qn)
     items = []
@@ -307,7 +359,7 @@ def questionnaire_resource(questionnaire: Questionnaire | None = None) -> dict[s
         group["text"] = section.title
         group["type"] = "group"
         group.update(_enable(section.enabled_when, section.enabled_behavior, qn.by_id, system))
-        group["item"] = _section_items(section, qn, system)
+        group["item"] = _section_items(section, qn, system, region)
         items.append(group)
     attributions = " ".join(s.attribution for s in qn.sections if s.attribution)
     return {

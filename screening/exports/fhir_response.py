@@ -13,19 +13,26 @@ from typing import Any
 
 from screening.errors import ErrorCode, RecordError
 from screening.exports._common import TRIALS, RecordLike, as_loaded
-from screening.exports.fhir import (
+from screening.exports.fhir import questionnaire_resource
+from screening.exports.fhir_codes import (
     AUDITC_GROUP,
     AUDITC_ITEMS,
+    CRISIS_ITEM,
     NONE_CODE,
+    NONE_SUFFIX,
     SCORE_ITEMS,
     TRIALS_NONE,
+    answer_coding,
     answer_system,
-    coding,
-    questionnaire_resource,
+    decoding,
+    fhir_string,
     questionnaire_url,
 )
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
 from screening.record import LoadedRecord, record_from_object
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+_VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,40}$")
 
 # --------------------------------------------------------------------------- response
 
@@ -34,15 +41,15 @@ def _answer_values(q: Question, value: Any, system: str) -> list[dict[str, Any]]
     if q.type == "integer":
         return [{"valueInteger": value}]
     if q.type == "text":
-        return [{"valueString": value}]
+        return [{"valueString": fhir_string(value)}]
     if q.type == "multi":
-        if not value:
-            return [{"valueCoding": coding(system, NONE_CODE, q.none_label or "None of these")}]
-        return [{"valueCoding": coding(system, c, q.label_of(c))} for c in value]
-    return [{"valueCoding": coding(system, value, q.label_of(value))}]
+        return [{"valueCoding": answer_coding(q, c, system)} for c in value]
+    return [{"valueCoding": answer_coding(q, value, system)}]
 
 
 def _answer_item(q: Question, value: Any, system: str, prefix: str = "") -> dict[str, Any]:
+    if q.type == "multi" and not value:  # "None of these" is its own yes/no item
+        return {"linkId": prefix + q.id + NONE_SUFFIX, "answer": [{"valueBoolean": True}]}
     return {"linkId": prefix + q.id, "text": q.text, "answer": _answer_values(q, value, system)}
 
 
@@ -201,25 +208,46 @@ def _decode(q: Question, answers: object, system: str, name: str, link: str) -> 
                 raise _fail(name, f"item {link}: expected valueString")
             values.append(v)
         else:
-            coding = a.get("valueCoding")
-            if not isinstance(coding, Mapping) or not isinstance(coding.get("code"), str):
-                raise _fail(name, f"item {link}: expected valueCoding with a code")
-            code: str = coding["code"]
-            if coding.get("system", system) != system:
-                raise _fail(name, f"item {link}: code system is not this questionnaire's")
-            if any(isinstance(c, int) for c in q.codes_in_order) and re.fullmatch(
-                r"[0-9]{1,3}", code
-            ):
-                values.append(int(code))
-            else:
-                values.append(code)
+            values.append(_decode_coding(q, a.get("valueCoding"), system, name, link))
     if q.type == "multi":
-        if NONE_CODE in values and NONE_CODE not in q.codes:
+        if NONE_CODE in values and NONE_CODE not in q.codes:  # as written before 1.1 exports
             if len(values) > 1:
                 raise _fail(name, f"item {link}: 'none' cannot be combined with other answers")
             return []
         return values
     return values[0]
+
+
+def _decode_coding(q: Question, coding: object, system: str, name: str, link: str) -> Any:
+    """Our answer code for one valueCoding (LOINC answer codes and our own codes read; an
+    unknown code is kept, for validation to name)."""
+    if not isinstance(coding, Mapping) or not isinstance(coding.get("code"), str):
+        raise _fail(name, f"item {link}: expected valueCoding with a code")
+    code: str = coding["code"]
+    table = decoding(q, system)
+    key = (coding.get("system", system), code)
+    if key in table:
+        return table[key]
+    if key[0] not in {s for s, _ in table}:
+        raise _fail(name, f"item {link}: code system is not this questionnaire's")
+    if any(isinstance(c, int) for c in q.codes_in_order) and re.fullmatch(r"[0-9]{1,3}", code):
+        return int(code)
+    return code
+
+
+def _flag(item: Mapping[str, Any], name: str, link: str) -> bool:
+    given = item.get("answer")
+    first = given[0] if isinstance(given, list) and len(given) == 1 else None
+    flag = first.get("valueBoolean") if isinstance(first, Mapping) else None
+    if not isinstance(flag, bool):
+        raise _fail(name, f"item {link}: expected valueBoolean")
+    return flag
+
+
+def _is_display(link: str, item: Mapping[str, Any]) -> bool:
+    """A display item of ours that a renderer copied into the response (no answer)."""
+    shown = link == CRISIS_ITEM or link.endswith((".intro", ".attribution", ".help"))
+    return shown and not item.get("answer")
 
 
 def response_to_answers(
@@ -249,19 +277,18 @@ def response_to_answers(
     answers: dict[str, Any] = {}
     trials: list[dict[str, Any]] = []
     trials_none: bool | None = None
+    multi = {q.id for q in qn.questions if q.type == "multi"}
+    nones: dict[str, bool] = {}
     for item in _response_items(obj.get("item"), name):
         link = item.get("linkId")
         if not isinstance(link, str):
             raise _fail(name, "an item has no linkId")
-        if link in groups or link in SCORE_ITEMS:
+        if link in groups or link in SCORE_ITEMS or _is_display(link, item):
             continue
         if link == TRIALS_NONE:
-            given = item.get("answer")
-            first = given[0] if isinstance(given, list) and len(given) == 1 else None
-            flag = first.get("valueBoolean") if isinstance(first, Mapping) else None
-            if not isinstance(flag, bool):
-                raise _fail(name, f"item {TRIALS_NONE}: expected valueBoolean")
-            trials_none = flag
+            trials_none = _flag(item, name, link)
+        elif link.endswith(NONE_SUFFIX) and link.removesuffix(NONE_SUFFIX) in multi:
+            nones[link.removesuffix(NONE_SUFFIX)] = _flag(item, name, link)
         elif link == TRIALS:
             entry: dict[str, Any] = {}
             children = item.get("item")
@@ -292,21 +319,40 @@ def response_to_answers(
         if trials and trials_none:
             raise _fail(name, "says no antidepressant was taken but lists some")
         answers[TRIALS] = trials
+    for link, none in nones.items():
+        if none and answers.get(link):
+            why = f"item {link}{NONE_SUFFIX} says none of these, but {link} has answers"
+            raise _fail(name, why)
+        if none:
+            answers[link] = []
     order = [q.id for q in qn.questions]
     return {k: answers[k] for k in order if k in answers}
+
+
+def response_metadata(obj: Mapping[str, Any]) -> dict[str, str]:
+    """What a response says about itself, as record keys: ``created_at`` from ``authored``
+    (left out unless it is a full time, not a date alone), ``questionnaire_version`` from
+    the canonical (``…|1.1.0``) and ``status``."""
+    out: dict[str, str] = {}
+    authored = obj.get("authored")
+    if isinstance(authored, str) and _ISO_MOMENT.match(authored):
+        out["created_at"] = authored
+    canonical = obj.get("questionnaire")
+    version = canonical.split("|", 1)[1] if isinstance(canonical, str) and "|" in canonical else ""
+    if _VERSION.match(version):
+        out["questionnaire_version"] = version
+    status = {"in-progress": "in_progress", "completed": "completed"}.get(str(obj.get("status")))
+    if status is not None:
+        out["status"] = status
+    return out
 
 
 def response_to_record(
     obj: Mapping[str, Any], name: str, questionnaire: Questionnaire | None = None
 ) -> LoadedRecord:
-    """A QuestionnaireResponse read as a record: answers validated, result recomputed."""
+    """A QuestionnaireResponse read as a record: answers validated, result recomputed, and
+    the metadata of ``response_metadata``."""
     qn = questionnaire or load_questionnaire()
     record: dict[str, Any] = {"answers": response_to_answers(obj, qn, name=name)}
-    authored = obj.get("authored")
-    if isinstance(authored, str):
-        record["created_at"] = authored
-    if obj.get("status") == "in-progress":
-        record["status"] = "in_progress"
-    elif obj.get("status") == "completed":
-        record["status"] = "completed"
+    record.update(response_metadata(obj))
     return record_from_object(record, name, qn)

@@ -1,10 +1,18 @@
 """The questionnaire as a REDCap data dictionary (CSV with REDCap's 18 standard columns).
 
-* one instrument (Form Name) per section; the section title is the Section Header of
-  its first field;
+* the first field is ``record_id`` (text), REDCap's record identifier; nothing the person
+  answers is used as the record id, so two people of the same age never merge;
+* one instrument (Form Name) per section; the section title and intro are the Section
+  Header of its first field;
 * integer → ``text`` with ``integer`` validation and min/max; single, yes/no/unsure and
-  yes/no/prefer-not → ``radio``; multi → ``checkbox``; text → ``text`` or ``notes``
-  (with ``@CHARLIMIT``); choices as ``code, label | code, label``;
+  yes/no/prefer-not → ``radio``; multi → ``checkbox`` whose ``none`` option ("None of
+  these") carries ``@NONEOFTHEABOVE='none'``; text → ``text`` or ``notes`` (with
+  ``@CHARLIMIT``); choices as ``code, label | code, label``;
+* PHQ-9 items 1–9 are the matrix group ``phq9``; the PHQ-9 and AUDIT-C totals are ``calc``
+  fields with REDCap equations (blank while an item they need is blank, as our scores);
+* the region's crisis lines are the descriptive field ``crisis_resources`` that opens
+  the safety instrument, shown when PHQ-9 item 9 is above "Not at all"; the PHQ-9 and
+  AUDIT-C attributions are descriptive fields;
 * **trials: 15 numbered field groups** (``trial1_medication`` … ``trial15_status``) after a
   field ``ad_trials_count`` (0–15), each group shown only while the count reaches it. This
   keeps one flat record per respondent, the same variable names as the CSV export, and
@@ -14,9 +22,9 @@
   ``[prior_ketamine(iv_ketamine)] = '1'``, numbers as ``[phq9_9] >= 1``; a section's
   condition is joined to each of its fields.
 
-"None of these" for a multi question is the checkbox option ``none`` (the answer ``[]``).
 The text of the PHQ-9 and AUDIT-C items is verbatim; their LOINC codes are noted in the
-Field Annotation.
+Field Annotation. Records to import into a project built from this dictionary:
+``screening.exports.redcap_records``.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ import csv
 import io
 from collections.abc import Iterator, Mapping
 
-from screening.exports.fhir import LOINC_CODES, NONE_CODE
+from screening.crisis import DEFAULT_REGION
+from screening.exports.crisis_text import crisis_text
+from screening.exports.fhir_codes import AUDITC_ITEMS, CRISIS_ITEM, LOINC_CODES, NONE_CODE
 from screening.questionnaire import Condition, Question, Questionnaire, load_questionnaire
 
 REDCAP_COLUMNS = (
@@ -50,7 +60,23 @@ REDCAP_COLUMNS = (
 )
 
 TRIAL_COUNT = "ad_trials_count"
+RECORD_ID = "record_id"
+DROPDOWN_FROM = 10  # choices; fewer are radio buttons
 IDENTIFIERS = frozenset({"display_name"})
+PHQ9_MATRIX = "phq9"
+PHQ9_MATRIX_ITEMS = frozenset(f"phq9_{n}" for n in range(1, 10))
+_PHQ9_TOTAL = " + ".join(f"[phq9_{n}]" for n in range(1, 10))
+_A1, _A2, _A3 = (f"[{i}]" for i in AUDITC_ITEMS)
+#: Totals as REDCap calc fields: (field, after which question, label, equation).
+CALC_FIELDS = (
+    ("phq9_total", "phq9_difficulty", "PHQ-9 total score (0–27)", _PHQ9_TOTAL),
+    (
+        "auditc_total",
+        AUDITC_ITEMS[-1],
+        "AUDIT-C total score (0–12)",
+        f"if({_A1} = '', '', if({_A1} = 0, 0, {_A1} + {_A2} + {_A3}))",
+    ),
+)
 
 
 def _quote(value: object) -> str:
@@ -125,8 +151,9 @@ def _row(
     elif q.type == "multi":
         row["Field Type"] = "checkbox"
         row["Choices, Calculations, OR Slider Labels"] = _choices(q)
+        annotations.append(f"@NONEOFTHEABOVE='{NONE_CODE}'")
     else:
-        row["Field Type"] = "radio"
+        row["Field Type"] = "dropdown" if len(q.choices) >= DROPDOWN_FROM else "radio"
         row["Choices, Calculations, OR Slider Labels"] = _choices(q)
     if q.id in LOINC_CODES and field == q.id:
         annotations.append(f"LOINC {LOINC_CODES[q.id]}")
@@ -134,15 +161,43 @@ def _row(
     row["Identifier?"] = "y" if q.id in IDENTIFIERS else ""
     row["Branching Logic (Show field only if...)"] = logic
     row["Required Field?"] = "y" if (q.required if required is None else required) else ""
+    if q.id in PHQ9_MATRIX_ITEMS and field == q.id:
+        row["Matrix Group Name"] = PHQ9_MATRIX
     return row
 
 
-def dictionary_rows(questionnaire: Questionnaire | None = None) -> Iterator[dict[str, str]]:
-    """The data dictionary, one field per row, in questionnaire order."""
+def _plain(field: str, form: str, kind: str, label: str) -> dict[str, str]:
+    """A field that is not a question: the record id, a calc or a descriptive field."""
+    row = dict.fromkeys(REDCAP_COLUMNS, "")
+    row.update({"Variable / Field Name": field, "Form Name": form, "Field Type": kind})
+    row["Field Label"] = label
+    return row
+
+
+def _calc(field: str, form: str, label: str, equation: str) -> dict[str, str]:
+    row = _plain(field, form, "calc", label)
+    row["Choices, Calculations, OR Slider Labels"] = equation
+    row["Field Annotation"] = f"LOINC {LOINC_CODES[field]}"
+    return row
+
+
+def _header(title: str, intro: str | None) -> str:
+    return f"{title}\n{intro}" if intro else title
+
+
+def dictionary_rows(
+    questionnaire: Questionnaire | None = None, *, region: str = DEFAULT_REGION
+) -> Iterator[dict[str, str]]:
+    """The data dictionary, one field per row: ``record_id``, then questionnaire order."""
     qn = questionnaire or load_questionnaire()
+    yield _plain(RECORD_ID, qn.sections[0].id, "text", "Record ID")
+    calcs = {after: (field, label, eq) for field, after, label, eq in CALC_FIELDS}
     for section in qn.sections:
-        header = section.title
+        header = _header(section.title, section.intro)
         section_logic = branching_logic(section.enabled_when, section.enabled_behavior, qn.by_id)
+        if section.id == "safety":
+            yield _crisis_row(section.id, header, section_logic, region)
+            header = ""
         for q in qn.in_section(section.id):
             own = branching_logic(q.enabled_when, q.enabled_behavior, qn.by_id)
             logic = _both(section_logic, own)
@@ -151,6 +206,21 @@ def dictionary_rows(questionnaire: Questionnaire | None = None) -> Iterator[dict
             else:
                 yield _row(q, field=q.id, form=section.id, header=header, logic=logic)
             header = ""
+            if q.id in calcs:
+                field, label, equation = calcs[q.id]
+                yield _calc(field, section.id, label, equation)
+        if section.attribution:
+            yield _plain(
+                f"{section.id}_attribution", section.id, "descriptive", section.attribution
+            )
+
+
+def _crisis_row(form: str, header: str, logic: str, region: str) -> dict[str, str]:
+    """The region's crisis lines, shown with the safety questions (item 9 above zero)."""
+    row = _plain(CRISIS_ITEM, form, "descriptive", crisis_text(region))
+    row["Section Header"] = header
+    row["Branching Logic (Show field only if...)"] = logic
+    return row
 
 
 def _trial_rows(q: Question, form: str, header: str, logic: str) -> Iterator[dict[str, str]]:
@@ -179,10 +249,13 @@ def _trial_rows(q: Question, form: str, header: str, logic: str) -> Iterator[dic
             )
 
 
-def data_dictionary(questionnaire: Questionnaire | None = None) -> bytes:
-    """The REDCap data dictionary as UTF-8 CSV bytes (header row + one row per field)."""
+def data_dictionary(
+    questionnaire: Questionnaire | None = None, *, region: str = DEFAULT_REGION
+) -> bytes:
+    """The REDCap data dictionary as UTF-8 CSV bytes (header row + one row per field), with
+    the crisis lines of ``region`` (us, uk, ca, au, eu)."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=REDCAP_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(dictionary_rows(questionnaire))
+    writer.writerows(dictionary_rows(questionnaire, region=region))
     return out.getvalue().encode("utf-8")

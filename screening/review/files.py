@@ -103,7 +103,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xfd7zXZ\x00", "an XZ archive"),
 )
 _BZIP2 = re.compile(rb"^BZh[1-9]1AY&SY")
-_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
 
 Sniffed = Literal["archive", "binary", "empty", "json", "csv", "text"]
 
@@ -282,7 +281,7 @@ class ReviewBuilder:
             raise _Refused(refused_by_reader(name, exc, crisis=crisis, fallback=fallback)) from None
 
     def _load_fhir(self, name: str, obj: dict[str, Any]) -> LoadedRecord:
-        from screening.exports.fhir_response import response_to_answers
+        from screening.exports.fhir_response import response_metadata, response_to_answers
 
         resource = obj.get("resourceType")
         if resource != "QuestionnaireResponse":
@@ -293,15 +292,7 @@ class ReviewBuilder:
         except ScreeningError as exc:
             fallback = E.REVIEW_INVALID_FHIR
             raise _Refused(refused_by_reader(name, exc, crisis=False, fallback=fallback)) from None
-        record: dict[str, Any] = {"answers": answers}
-        authored = obj.get("authored")
-        if isinstance(authored, str) and _ISO_MOMENT.match(authored):
-            record["created_at"] = authored
-        status = {"in-progress": "in_progress", "completed": "completed"}.get(
-            str(obj.get("status"))
-        )
-        if status is not None:
-            record["status"] = status
+        record: dict[str, Any] = {"answers": answers, **response_metadata(obj)}
         return self._record(name, record, answers)
 
     def _load_csv(self, name: str, text: str) -> list[tuple[Kind, LoadedRecord]]:

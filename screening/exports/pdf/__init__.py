@@ -3,8 +3,9 @@
     summary_pdf(record, generated_at=...)   the bytes of one record's summary
 
 ``content`` says what is on the pages, ``layout`` lays it out, ``fonts`` holds the
-bundled fonts. The same record and generation time give the same bytes. PDF/A-2B, title
-and language set.
+bundled fonts and the CJK fallback, ``tagging`` the structure tree. The same record and
+generation time give the same bytes. Tagged PDF/UA-1 and PDF/A-2A, title and language set
+(tests/test_export_pdf_conformance.py checks both with a validator).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from screening.exports._common import RecordLike, as_loaded
 from screening.exports.pdf import fonts
 from screening.exports.pdf.content import DEFAULT_CLINIC, NOT_A_DIAGNOSIS, TITLE, Summary
 from screening.exports.pdf.layout import Layout, Page
+from screening.exports.pdf.tagging import Tagger
 from screening.exports.pdf.wording import when
 from screening.questionnaire import Questionnaire, load_questionnaire
 
 if TYPE_CHECKING:
+    from fpdf import FPDF
+
     from screening.settings import ClinicSettings
 
 __all__ = ["NOT_A_DIAGNOSIS", "TITLE", "record_pdf", "summary_pdf", "warm_up"]
@@ -55,7 +59,8 @@ def summary_pdf(
     letter = region_code in ("us", "ca")
     page = Page(215.9, 279.4) if letter else Page(210.0, 297.0)
 
-    pdf = FPDF(unit="mm", format="Letter" if letter else "A4", enforce_compliance="PDFA_2B")
+    pdf = FPDF(unit="mm", format="Letter" if letter else "A4")
+    _pdfa_output_intent(pdf)
     pdf.str_alias_nb_pages = ""  # respondent text must print "{nb}" literally
     pdf.set_auto_page_break(False)
     pdf.set_margins(page.left, page.top, page.right)
@@ -71,7 +76,8 @@ def summary_pdf(
     pdf.set_creator(CREATOR)
     fonts.add_fonts(pdf)
 
-    doc = Layout(pdf, page, f"{fonts.drawable(clinic)} · {TITLE} · {when(generated_at)}")
+    running = f"{fonts.drawable(clinic)} · {TITLE} · {when(generated_at)}"
+    doc = Layout(pdf, page, running, Tagger(pdf))
     summary = Summary(doc, loaded, qn, clinic, region_code, generated_at)
     doc.start()
     if loaded.result.crisis:
@@ -86,8 +92,29 @@ def summary_pdf(
     summary.notes()
     summary.clinician()
     summary.footers()
+    doc.tags.install()
     fonts.prepare_output(pdf)
     return bytes(pdf.output())
+
+
+def _pdfa_output_intent(pdf: FPDF) -> None:
+    """The sRGB output intent PDF/A asks for. fpdf2's own PDF/A mode would add it too, but
+    it leaves out the Info dictionary, which PDF/UA readers use for the title: here the
+    XMP (ours, ``_xmp``) and the Info dictionary (fpdf2's) say the same."""
+    from fpdf.enums import OutputIntentSubType
+    from fpdf.output import PDFICCProfile
+    from fpdf.util import builtin_srgb2014_bytes
+
+    pdf.add_output_intent(
+        OutputIntentSubType.PDFA,
+        output_condition_identifier="sRGB",
+        output_condition="IEC 61966-2-1:1999",
+        registry_name="http://www.color.org",
+        dest_output_profile=PDFICCProfile(
+            contents=builtin_srgb2014_bytes(), n=3, alternate="DeviceRGB"
+        ),
+        info="sRGB2014 (v2)",
+    )
 
 
 def warm_up() -> None:
@@ -116,9 +143,32 @@ def record_pdf(
     )
 
 
+#: PDF/A allows only predefined XMP schemas unless the file describes the others: this
+#: describes the PDF/UA identification schema (pdfuaid:part), as ISO 14289-1 asks.
+_PDFUA_EXTENSION = (
+    '    <rdf:Description rdf:about=""',
+    '        xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"',
+    '        xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"',
+    '        xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+    '      <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">',
+    "        <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>",
+    "        <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+    "        <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+    '        <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">',
+    "          <pdfaProperty:name>part</pdfaProperty:name>",
+    "          <pdfaProperty:valueType>Integer</pdfaProperty:valueType>",
+    "          <pdfaProperty:category>internal</pdfaProperty:category>",
+    "          <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>",
+    "        </rdf:li></rdf:Seq></pdfaSchema:property>",
+    "      </rdf:li></rdf:Bag></pdfaExtension:schemas>",
+    "    </rdf:Description>",
+)
+
+
 def _xmp(title: str, subject: str, creator: str, producer: str, moment: datetime) -> str:
-    """XMP metadata for PDF/A-2B with every date set to ``moment`` (fpdf2 would stamp the
-    modification date with the clock, and the same record must give the same bytes)."""
+    """XMP metadata for PDF/A-2A and PDF/UA-1 with every date set to ``moment`` (fpdf2
+    would stamp the modification date with the clock, and the same record must give the
+    same bytes)."""
     when = html.escape(moment.astimezone(UTC).isoformat(timespec="seconds"), quote=True)
 
     def alt(tag: str, text: str) -> str:
@@ -132,7 +182,9 @@ def _xmp(title: str, subject: str, creator: str, producer: str, moment: datetime
             '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
             '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
             '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
-            '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">',
+            '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+            '    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
+            *_PDFUA_EXTENSION,
             '    <rdf:Description rdf:about=""',
             f'        xmp:CreatorTool="{html.escape(creator, quote=True)}"',
             f'        xmp:CreateDate="{when}"',
@@ -140,8 +192,9 @@ def _xmp(title: str, subject: str, creator: str, producer: str, moment: datetime
             f'        xmp:MetadataDate="{when}"',
             f'        pdf:Producer="{html.escape(producer, quote=True)}"',
             "      >",
+            "      <pdfuaid:part>1</pdfuaid:part>",
             "      <pdfaid:part>2</pdfaid:part>",
-            "      <pdfaid:conformance>B</pdfaid:conformance>",
+            "      <pdfaid:conformance>A</pdfaid:conformance>",
             alt("dc:title", title),
             alt("dc:description", subject),
             "    </rdf:Description>",

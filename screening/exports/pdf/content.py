@@ -65,6 +65,7 @@ class Summary(Tables):
 
     def crisis_box(self) -> None:
         from screening.crisis import load_crisis_resources
+        from screening.exports.crisis_text import service_name
 
         res = self.record.result
         urgent = next((f for f in res.findings if f.id == "F-URGENT"), None)
@@ -72,14 +73,17 @@ class Summary(Tables):
         lead = urgent or crisis
         assert lead is not None
         region = load_crisis_resources().region(self.region)
-        runs = [Text(lead.title, 13, "B", CRISIS_RED), Text(lead.detail, 9.5, before=1.2)]
+        runs = [
+            Text(lead.title, 13, "B", CRISIS_RED, role="H1"),
+            Text(lead.detail, 9.5, before=1.2),
+        ]
         if urgent is not None and crisis is not None:
             runs.append(Text(crisis.detail, 9.5, before=1.2))
         runs.append(
             Text(f"Crisis support ({region.name}), free, day and night:", 9.5, "B", before=2.0)
         )
         for r in region.resources:
-            runs.append(Text(f"• {r.name} — {r.description}", 9.5, before=0.6, indent=2))
+            runs.append(Text(f"• {service_name(r)} — {r.description}", 9.5, before=0.6, indent=2))
         said = "; ".join(
             f"{short(k, self.qn)}: {value_words(k, self.answers[k], self.qn)}"
             + (" (risk not assessed)" if self.answers[k] == "prefer_not_to_say" else "")
@@ -98,8 +102,9 @@ class Summary(Tables):
         if not changes:
             return
         lines = [describe_change(c, self.qn) for c in changes]
+        heading = "H2" if self.record.result.crisis else "H1"  # the first heading is H1
         runs = [
-            Text("Safety answers changed while answering", 10.5, "B", CRISIS_RED),
+            Text("Safety answers changed while answering", 10.5, "B", CRISIS_RED, role=heading),
             *(Text(f"• {line}", 9, before=0.6, indent=2) for line in lines),
             Text(
                 "For the clinician: ask about these answers; a changed answer may still matter.",
@@ -114,7 +119,10 @@ class Summary(Tables):
 
     def header(self, settings: ClinicSettings | None) -> None:
         doc = self.doc
-        runs = [Text(self.text(self.clinic), 15, "B", NAVY), Text(TITLE, 11.5, "B", INK, 0.8)]
+        runs = [
+            Text(self.text(self.clinic), 15, "B", NAVY),
+            Text(TITLE, 11.5, "B", INK, 0.8, role="H1"),
+        ]
         contact = []
         if settings is not None:
             contact = [
@@ -165,7 +173,10 @@ class Summary(Tables):
     def outcome(self) -> None:
         res = self.record.result
         text = OUTCOMES[res.outcome]
-        runs = [Text(f"Outcome: {text.title}", 12, "B", NAVY), Text(text.text, 9.5, before=1.0)]
+        runs = [
+            Text(f"Outcome: {text.title}", 12, "B", NAVY, role="H2"),
+            Text(text.text, 9.5, before=1.0),
+        ]
         if res.missing:
             shown = [missing_label(p, self.qn) for p in res.missing[:12]]
             more = f" … and {len(res.missing) - 12} more" if len(res.missing) > 12 else ""
@@ -186,7 +197,7 @@ class Summary(Tables):
 
     def _finding_runs(self, f: Finding) -> list[Text]:
         return [
-            Text(f.title, 9.5, "B", INK, 1.2, indent=2),
+            Text(f.title, 9.5, "B", INK, 1.2, indent=2, role="H4"),
             Text(f.detail, 9, before=0.4, indent=2),
             Text(f"Why: {self.text(evidence_words(f, self.qn))}", 8, "", MUTED, 0.5, indent=2),
             Text(f"Source: {f.source}", 8, "", MUTED, 0.2, indent=2),
@@ -224,7 +235,7 @@ class Summary(Tables):
             rule = RULE_BY_ID[f.id]
             doc.runs(
                 [
-                    Text(f"{rule.title}  ({rule.id})", 9, "B", INK, 1.6),
+                    Text(f"{rule.title}  ({rule.id})", 9, "B", INK, 1.6, role="H3"),
                     Text(rule.clinician, 9, before=0.3),
                     Text(f"Source: {rule.source}", 7.5, "", MUTED, 0.2),
                 ],
@@ -232,43 +243,36 @@ class Summary(Tables):
             )
 
     def footers(self) -> None:
+        """Page x of y, not a diagnosis, the crisis line and the PHQ-9 attribution on every
+        page: pagination artifacts (the crisis lines are tagged content in the box)."""
         from screening.crisis import footer_line, load_crisis_resources
 
-        pdf, page = self.doc.pdf, self.doc.page
+        pdf = self.doc.pdf
         attribution = self.qn.section_by_id["phq9"].attribution or ""
         crisis = footer_line(load_crisis_resources().region(self.region))
         total = pdf.pages_count
-        width = page.content_width
-        doc = self.doc
         for number in range(1, total + 1):
             pdf.page = number
-            y = page.height - page.bottom + 4
-            pdf.set_draw_color(*RULE_GREY)
-            pdf.set_line_width(0.2)
-            pdf.line(page.left, y - 1.5, page.width - page.right, y - 1.5)
-            number_label = f"Page {number} of {total}"
-            room = width - doc.width_of(number_label, 7.5, "B") - 4
-            doc.y = y
-            doc.draw_lines(
-                doc.wrap(f"{NOT_A_DIAGNOSIS}. {crisis}", 7.5, "B", room),
-                page.left,
-                7.5,
-                "B",
-                INK,
-                split=False,
-            )
-            after = doc.y
-            doc.y = y
-            doc.draw_lines(
-                [number_label],
-                page.left,
-                7.5,
-                "B",
-                INK,
-                split=False,
-                align="R",
-                width=width,
-            )
-            doc.y = after
-            lines = doc.wrap(attribution, 6.5, "", width)
-            doc.draw_lines(lines, page.left, 6.5, "", MUTED, split=False)
+            with self.doc.tags.artifact("Pagination", "Footer"):
+                self._footer(f"Page {number} of {total}", crisis, attribution)
+
+    def _footer(self, number_label: str, crisis: str, attribution: str) -> None:
+        doc = self.doc
+        pdf, page = doc.pdf, doc.page
+        width = page.content_width
+        y = page.height - page.bottom + 4
+        pdf.set_draw_color(*RULE_GREY)
+        pdf.set_line_width(0.2)
+        pdf.line(page.left, y - 1.5, page.width - page.right, y - 1.5)
+        room = width - doc.width_of(number_label, 7.5, "B") - 4
+        doc.y = y
+        lines = doc.wrap(f"{NOT_A_DIAGNOSIS}. {crisis}", 7.5, "B", room)
+        doc.draw_lines(lines, page.left, 7.5, "B", INK, split=False)
+        after = doc.y
+        doc.y = y
+        doc.draw_lines(
+            [number_label], page.left, 7.5, "B", INK, split=False, align="R", width=width
+        )
+        doc.y = after
+        lines = doc.wrap(attribution, 6.5, "", width)
+        doc.draw_lines(lines, page.left, 6.5, "", MUTED, split=False)

@@ -17,6 +17,8 @@ from screening.exports.pdf import fonts
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+    from screening.exports.pdf.tagging import Node, Tagger
+
 Color = tuple[int, int, int]
 INK: Color = (26, 26, 26)
 MUTED: Color = (85, 85, 85)
@@ -27,6 +29,7 @@ ZEBRA: Color = (246, 247, 249)
 OUTCOME_BG: Color = (238, 242, 247)
 
 _TOKENS = re.compile(r" +|[^ ]+")
+_SCOPE = "<</O /Table /Scope /Column>>"  # a header cell heads its column
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Text:
     color: Color = INK
     before: float = 0.0
     indent: float = 0.0
+    role: str = "P"  # its structure element in the tagged PDF: P, H1, H2…
 
 
 @dataclass(slots=True)
@@ -69,6 +73,7 @@ class Layout:
     pdf: FPDF
     page: Page
     running_header: str
+    tags: Tagger
     y: float = 0.0
     _widths: dict[str, tuple[dict[int, float], float]] = field(default_factory=dict)
     _font_state: tuple[float, str, Color, int] | None = None
@@ -132,8 +137,19 @@ class Layout:
         self.pdf.add_page()
         self.y = self.page.top
         self.set_font(7.5, "", MUTED)
-        self.pdf.text(self.page.left, self.y + 2.5, self.running_header)
+        with self.tags.artifact("Pagination", "Header"):
+            fonts.draw(self.pdf, self.page.left, self.y + 2.5, self.running_header, 7.5, "")
         self.y += 7
+
+    def rule(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        """A line that is decoration (an artifact)."""
+        with self.tags.artifact():
+            self.pdf.line(x1, y1, x2, y2)
+
+    def fill(self, x: float, y: float, w: float, h: float, style: str = "F") -> None:
+        """A filled (and maybe bordered) rectangle that is decoration (an artifact)."""
+        with self.tags.artifact():
+            self.pdf.rect(x, y, w, h, style=style)
 
     def need(self, height: float) -> None:
         if self.y + height > self.page.limit and self.y > self.page.top + 8:
@@ -158,7 +174,9 @@ class Layout:
         split: bool = True,
         align: str = "L",
         width: float = 0.0,
+        node: Node | None = None,
     ) -> None:
+        """Draw lines of text, each as content of ``node`` (an artifact when None)."""
         lh = self.line_height(size)
         self.set_font(size, style, color)
         for line in lines:
@@ -168,7 +186,12 @@ class Layout:
             left = x
             if align == "R" and width:
                 left = x + width - self.width_of(line, size, style)
-            self.pdf.text(left, self.y + lh * 0.76, line)
+            if not line:
+                self.y += lh
+                continue
+            marked = self.tags.artifact() if node is None else self.tags.continued(node)
+            with marked:
+                fonts.draw(self.pdf, left, self.y + lh * 0.76, line, size, style)
             self.y += lh
 
     def runs(
@@ -186,21 +209,22 @@ class Layout:
         for r in runs:
             self.y += r.before
             lines = self.wrap(r.text, r.size, r.style, w - r.indent)
-            self.draw_lines(lines, left + r.indent, r.size, r.style, r.color)
+            node = self.tags.leaf(r.role)
+            self.draw_lines(lines, left + r.indent, r.size, r.style, r.color, node=node)
 
     def heading(self, text: str, *, keep_with: float = 22.0) -> None:
         self.y += 3.5
         self.need(9 + keep_with)
-        self.draw_lines([text], self.page.left, 12, "B", NAVY)
+        self.draw_lines([text], self.page.left, 12, "B", NAVY, node=self.tags.leaf("H2"))
         self.pdf.set_draw_color(*RULE_GREY)
         self.pdf.set_line_width(0.3)
-        self.pdf.line(self.page.left, self.y + 0.6, self.page.width - self.page.right, self.y + 0.6)
+        self.rule(self.page.left, self.y + 0.6, self.page.width - self.page.right, self.y + 0.6)
         self.y += 2.4
 
     def subheading(self, text: str, *, keep_with: float = 14.0) -> None:
         self.y += 2.0
         self.need(6 + keep_with)
-        self.draw_lines([text], self.page.left, 10, "B", INK)
+        self.draw_lines([text], self.page.left, 10, "B", INK, node=self.tags.leaf("H3"))
         self.y += 0.8
 
     def column_widths(
@@ -245,9 +269,10 @@ class Layout:
         self.pdf.set_fill_color(*fill)
         self.pdf.set_draw_color(*border)
         self.pdf.set_line_width(border_width)
-        self.pdf.rect(self.page.left, self.y, self.page.content_width, height, style="DF")
+        self.fill(self.page.left, self.y, self.page.content_width, height, style="DF")
         self.y += pad
-        self.runs(runs, x=self.page.left + pad, width=inner)
+        with self.tags.element("Div"):
+            self.runs(runs, x=self.page.left + pad, width=inner)
         self.y += pad
 
     def table(
@@ -275,7 +300,10 @@ class Layout:
         def draw_title(suffix: str = "") -> None:
             if title:
                 self.y += 2.0
-                self.draw_lines([title + suffix], self.page.left, 10, "B", INK, split=False)
+                node = None if suffix else self.tags.leaf("H3")
+                self.draw_lines(
+                    [title + suffix], self.page.left, 10, "B", INK, split=False, node=node
+                )
                 self.y += 0.8
 
         def wrapped(cells: Sequence[str], style: str) -> list[list[str]]:
@@ -284,15 +312,23 @@ class Layout:
                 for cell, w in zip(cells, widths, strict=True)
             ]
 
-        def draw_row(cells: list[list[str]], style: str, fill: Color | None) -> None:
+        def draw_row(
+            cells: list[list[str]], style: str, fill: Color | None, role: str | None = "TD"
+        ) -> None:
+            """One row; ``role`` None draws it as an artifact (a repeated header)."""
             height = max(len(c) for c in cells) * lh + 2 * pad_y
             if fill is not None:
                 self.pdf.set_fill_color(*fill)
-                self.pdf.rect(self.page.left, self.y, self.page.content_width, height, style="F")
+                self.fill(self.page.left, self.y, self.page.content_width, height)
             x = self.page.left
             top = self.y
+            row = self.tags.leaf("TR") if role is not None else None
             for lines, w, col in zip(cells, widths, columns, strict=True):
                 self.y = top + pad_y
+                node = None
+                if row is not None and role is not None:
+                    with self.tags.inside(row):
+                        node = self.tags.leaf(role, _SCOPE if role == "TH" else "")
                 self.draw_lines(
                     lines,
                     x + pad_x,
@@ -302,20 +338,25 @@ class Layout:
                     split=False,
                     align=col[2],
                     width=w - 2 * pad_x,
+                    node=node,
                 )
                 x += w
             self.y = top + height
             self.pdf.set_draw_color(*RULE_GREY)
             self.pdf.set_line_width(0.15)
-            self.pdf.line(self.page.left, self.y, self.page.width - self.page.right, self.y)
+            self.rule(self.page.left, self.y, self.page.width - self.page.right, self.y)
 
-        def draw_group(lines: list[str]) -> None:
+        def draw_group(lines: list[str], tagged: bool = True) -> None:
             height = len(lines) * lh + 2 * pad_y
             self.pdf.set_fill_color(*OUTCOME_BG)
-            self.pdf.rect(self.page.left, self.y, full, height, style="F")
+            self.fill(self.page.left, self.y, full, height)
             top = self.y
             self.y += pad_y
-            self.draw_lines(lines, self.page.left + pad_x, size, "B", NAVY, split=False)
+            node = None
+            if tagged:
+                with self.tags.inside(self.tags.leaf("TR")):
+                    node = self.tags.leaf("TD", f"<</O /Table /ColSpan {len(columns)}>>")
+            self.draw_lines(lines, self.page.left + pad_x, size, "B", NAVY, split=False, node=node)
             self.y = top + height
 
         head = wrapped([c[0] for c in columns], "B")
@@ -331,21 +372,23 @@ class Layout:
         fits = whole <= self.page.limit - self.page.top - 10
         self.need(whole if keep and fits else title_h + head_h + (heights[0] if heights else 0))
         draw_title()
-        draw_row(head, "B", TABLE_HEAD)
-        stripe = 0
-        group: int | None = None
-        for i, (cells, height) in enumerate(zip(body, heights, strict=True)):
-            with_next = heights[i + 1] if i in group_rows and i + 1 < len(heights) else 0.0
-            if self.y + height + with_next > self.page.limit:
-                self.new_page()
-                draw_title(" (continued)")
-                draw_row(head, "B", TABLE_HEAD)
-                if group is not None and i not in group_rows:
-                    draw_group(self.wrap(rows[group][0] + " (continued)", size, "B", full))
-            if i in group_rows:
-                draw_group(cells[0])
-                group, stripe = i, 0
-                continue
-            draw_row(cells, "B" if i in bold_rows else "", ZEBRA if stripe % 2 else None)
-            stripe += 1
+        with self.tags.element("Table"):
+            draw_row(head, "B", TABLE_HEAD, "TH")
+            stripe = 0
+            group: int | None = None
+            for i, (cells, height) in enumerate(zip(body, heights, strict=True)):
+                with_next = heights[i + 1] if i in group_rows and i + 1 < len(heights) else 0.0
+                if self.y + height + with_next > self.page.limit:
+                    self.new_page()
+                    draw_title(" (continued)")
+                    draw_row(head, "B", TABLE_HEAD, None)
+                    if group is not None and i not in group_rows:
+                        label = rows[group][0] + " (continued)"
+                        draw_group(self.wrap(label, size, "B", full), tagged=False)
+                if i in group_rows:
+                    draw_group(cells[0])
+                    group, stripe = i, 0
+                    continue
+                draw_row(cells, "B" if i in bold_rows else "", ZEBRA if stripe % 2 else None)
+                stripe += 1
         self.y += 1.5

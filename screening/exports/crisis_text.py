@@ -1,0 +1,33 @@
+"""The region's crisis lines as plain text, for exports that carry them with the
+questionnaire itself (the FHIR Questionnaire's display item, the REDCap descriptive field).
+
+The numbers come from ``screening/data/crisis_resources.toml`` through ``screening.crisis``;
+nothing here holds a number of its own.
+"""
+
+from __future__ import annotations
+
+from screening.crisis import DEFAULT_REGION, CrisisResource, load_crisis_resources
+
+HEADING = "Support is available now"
+
+
+def service_name(resource: CrisisResource) -> str:
+    """The service's name, with its number when its description does not give it
+    (``Samaritans (116 123)``; ``988 Suicide & Crisis Lifeline`` says 988 itself)."""
+    if resource.number in resource.description:
+        return resource.name
+    return f"{resource.name} ({resource.number})"
+
+
+def crisis_lines(region: str = DEFAULT_REGION) -> list[str]:
+    """The heading line and one line per service (name and how to reach it), in order."""
+    found = load_crisis_resources().region(region)
+    lines = [f"{HEADING}, free, day and night ({found.name}):"]
+    lines += [f"• {service_name(r)}: {r.description}" for r in found.resources]
+    return lines
+
+
+def crisis_text(region: str = DEFAULT_REGION) -> str:
+    """The crisis lines as one text, a line each."""
+    return "\n".join(crisis_lines(region))
