@@ -28,6 +28,10 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, Playwright, Request
 
+# The netlocs (host:port) of every app server and proxy the tests started, on loopback: the
+# only places a page of the session may send requests to (see test_privacy).
+STARTED_ORIGINS: set[str] = set()
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_FILE = "streamlit_app.py"
 
@@ -150,6 +154,7 @@ def start_app(
                 stdin=subprocess.DEVNULL,
             )  # fmt: skip
         server = AppServer(f"http://127.0.0.1:{port}", port, log_path, process)
+        STARTED_ORIGINS.add(f"127.0.0.1:{port}")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:

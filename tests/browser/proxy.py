@@ -27,7 +27,7 @@ from pathlib import Path
 
 from deploy.nginx.render import nginx_command, write_standalone
 
-from .harness import AppServer, free_port, start_app
+from .harness import STARTED_ORIGINS, AppServer, free_port, start_app
 
 NGINX_CANDIDATES = ("/usr/sbin/nginx",)
 COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
@@ -189,6 +189,7 @@ def start_proxy(
         out.close()
         scheme = "https" if tls else "http"
         proxy = Proxy(f"{scheme}://127.0.0.1:{port}", run_dir, access_log, process)
+        STARTED_ORIGINS.add(f"127.0.0.1:{port}")
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline and process.poll() is None:
             if _answers(proxy.url):

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from screening.inbox.sealing import generate_identity
 
 from . import journeys as J
-from .harness import AppServer, free_port, open_app, settle, start_app
+from .harness import IDENTITY_PROVIDERS, AppServer, free_port, open_app, settle, start_app
 from .proxy import COOKIE_SECRET_ENV, Proxy, ProxyUnavailable, find_nginx, start_proxy
 
 CLINIC = "Harbour Clinic"
@@ -48,6 +48,7 @@ def provider() -> Iterator[str]:
 
     staff = User(sub="lead", claims={"email": STAFF_EMAIL, "email_verified": True})
     with run_server_in_thread(port=free_port(), user_claims=[staff]) as server:
+        IDENTITY_PROVIDERS.add(f"127.0.0.1:{server.server_port}")
         yield f"http://127.0.0.1:{server.server_port}"
 
 
