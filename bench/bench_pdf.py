@@ -22,12 +22,12 @@ def available() -> bool:
 
 
 def empty_page() -> bytes:
-    """The floor: one page with the summary's fonts, paper, PDF/A mode and one character."""
+    """The floor: one page with the summary's fonts and paper, and one character."""
     from fpdf import FPDF
 
-    from screening.exports import _pdf_fonts as fonts
+    from screening.exports.pdf import fonts
 
-    pdf = FPDF(unit="mm", format="Letter", enforce_compliance="PDFA_2B")
+    pdf = FPDF(unit="mm", format="Letter")
     pdf.set_lang("en")
     fonts.add_fonts(pdf)
     pdf.add_page()
