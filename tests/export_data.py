@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,3 +73,15 @@ def value_of(q: Question) -> st.SearchStrategy[Any]:
 
 
 ANSWERS = st.fixed_dictionaries({}, optional={q.id: value_of(q) for q in QN.questions})
+
+
+def items(node: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a Questionnaire or response, depth first."""
+    for item in node.get("item", []):
+        yield item
+        yield from items(item)
+
+
+def by_link(node: Any) -> dict[str, dict[str, Any]]:
+    """Items by linkId."""
+    return {i["linkId"]: i for i in items(node)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,22 +22,19 @@ from screening.exports.fhir_response import (
     response_to_answers,
     response_to_record,
 )
-from tests.export_data import ANSWERS, QN, VIGNETTE_IDS, VIGNETTES, record, vignette_record
+from tests.export_data import (
+    ANSWERS,
+    QN,
+    VIGNETTE_IDS,
+    VIGNETTES,
+    by_link,
+    items,
+    record,
+    vignette_record,
+)
 
 DEFINITION = questionnaire_resource()
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def items(node: Any) -> Iterator[dict[str, Any]]:
-    """Every item of a Questionnaire or response, depth first."""
-    for item in node.get("item", []):
-        yield item
-        yield from items(item)
-
-
-def by_link(node: Any) -> dict[str, dict[str, Any]]:
-    """Items by linkId."""
-    return {i["linkId"]: i for i in items(node)}
 
 
 def read_back(response: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,15 @@ from jsonschema import Draft6Validator
 from screening.crisis import REGION_CODES, load_crisis_resources
 from screening.exports.fhir import questionnaire_resource
 from screening.exports.fhir_response import questionnaire_response, response_to_record
-from tests.export_data import ANSWERS, VIGNETTE_IDS, VIGNETTES, record, vignette_record
+from tests.export_data import (
+    ANSWERS,
+    VIGNETTE_IDS,
+    VIGNETTES,
+    by_link,
+    items,
+    record,
+    vignette_record,
+)
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "fhir" / "fhir.schema.json.gz"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,18 +53,6 @@ def schema_errors(resource: dict[str, Any]) -> list[str]:
     """Every error the FHIR R4 JSON Schema finds in a resource, with its place."""
     found = validator(resource["resourceType"]).iter_errors(resource)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:120]}" for e in found]
-
-
-def items(node: Any) -> Iterator[dict[str, Any]]:
-    """Every item, depth first."""
-    for item in node.get("item", []):
-        yield item
-        yield from items(item)
-
-
-def by_link(node: Any) -> dict[str, dict[str, Any]]:
-    """Items by linkId."""
-    return {i["linkId"]: i for i in items(node)}
 
 
 # ----------------------------------------------------------------------------- JSON Schema

@@ -264,18 +264,18 @@ def sign_in_request(url: str) -> bool:
 
 
 def foreign_requests(
-    urls: list[str], app_url: str, identity_provider: str | None = None
+    urls: list[str], app_url: str, also: set[str] | frozenset[str] = frozenset()
 ) -> list[str]:
-    """The URLs that went anywhere but the app's own host:port (data:/blob: are not requests),
-    apart from the sign-in redirects to ``identity_provider`` when one is given."""
-    own = urlsplit(app_url).netloc
-    provider = urlsplit(identity_provider).netloc if identity_provider else None
+    """The URLs that went anywhere but the app's own host:port or the host:ports in ``also``
+    (data:/blob: are not requests), apart from the sign-in redirects to an identity provider
+    the tests started."""
+    own = {urlsplit(app_url).netloc, *also}
     return [
         url
         for url in urls
         if urlsplit(url).scheme not in ("data", "blob")
-        and urlsplit(url).netloc != own
-        and not (urlsplit(url).netloc == provider and sign_in_request(url))
+        and urlsplit(url).netloc not in own
+        and not (urlsplit(url).netloc in IDENTITY_PROVIDERS and sign_in_request(url))
     ]
 
 

@@ -84,7 +84,7 @@ def test_wizard_summary_shows_markup_as_text(
 
 
 def test_staff_detail_shows_markup_as_text(
-    app_server: AppServer, page: Page, payload_file: Path, dialogs: list[str], oidc_provider: str
+    app_server: AppServer, page: Page, payload_file: Path, dialogs: list[str]
 ) -> None:
     """Load the record on the staff page and open it: text as typed, nothing runs."""
     open_staff(page, app_server.url)
@@ -101,5 +101,5 @@ def test_staff_detail_shows_markup_as_text(
     assert (
         _no_markup_from_payload(page),
         dialogs,
-        foreign_requests(page.requests_seen, app_server.url, oidc_provider),  # type: ignore[attr-defined]
+        foreign_requests(page.requests_seen, app_server.url),  # type: ignore[attr-defined]
     ) == ([], [], [])

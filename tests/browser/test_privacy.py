@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page
@@ -23,10 +23,10 @@ from playwright.sync_api import Page
 from . import journeys as J
 from .conftest import Journal
 from .harness import (
-    IDENTITY_PROVIDERS,
     REPO_ROOT,
     STARTED_ORIGINS,
     AppServer,
+    foreign_requests,
     open_app,
     sign_in_request,
 )
@@ -122,20 +122,13 @@ def test_saved_downloads_hold_the_sentinel(
 
 
 def test_requests_stay_on_the_app_origin(
-    typed: set[str], journal: Journal, oidc_provider: str
+    typed: set[str], journal: Journal, app_server: AppServer
 ) -> None:
     """Every request of every page in the session went to an app (or proxy) the tests
     started on loopback, except the staff sign-in at the clinic's identity provider: no
     third party, no outside font, script or image."""
     urls = journal.urls
-    foreign = [
-        u
-        for u in urls
-        if urlsplit(u).scheme not in ("data", "blob")
-        and urlsplit(u).netloc not in STARTED_ORIGINS
-        and not (urlsplit(u).netloc in IDENTITY_PROVIDERS and sign_in_request(u))
-    ]
-    assert (len(urls) > 0, foreign) == (True, [])
+    assert (len(urls) > 0, foreign_requests(urls, app_server.url, STARTED_ORIGINS)) == (True, [])
 
 
 def test_no_answer_text_in_any_url(typed: set[str], journal: Journal, sentinel: str) -> None:
