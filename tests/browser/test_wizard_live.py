@@ -79,7 +79,9 @@ def test_problem_link_moves_focus_to_its_question(app_server: AppServer, page: P
     expect(heading(page, "Step 1 of 9 — About you")).to_be_visible()
     keyed(page, "wiz:next").get_by_role("button").click()
     link = page.get_by_role("link", name="How old are you?", exact=True)
-    wait_idle(page, link)  # the page has settled (its heading took focus) before one reads on
+    wait_idle(page, link)
+    # The refused Next scrolled up and put focus on the heading (SCROLL_SCRIPT); then one reads on.
+    page.wait_for_function("() => document.activeElement?.tagName === 'H1'", timeout=5000)
     link.click()
     field = keyed(page, "q:age_years").get_by_role("textbox")
     expect(field).to_be_focused()
