@@ -106,7 +106,7 @@ def check_translation(raw: dict[str, Any], tr: dict[str, Any]) -> Iterator[str]:
             yield f"{field}: not a part of a translation; remove it"
     for field in ("title", "other_medication"):
         if not _text(tr.get(field)):
-            yield f"{field}: missing; add {field} = \"…\""
+            yield f'{field}: missing; add {field} = "…"'
     yield from _check_options("answers", list(ANSWER_CODES), tr.get("answers"))
     meds = [str(m.get("code")) for m in raw.get("medications", []) if isinstance(m, dict)]
     yield from _check_options("medications", meds, tr.get("medications"))
@@ -155,7 +155,9 @@ def _apply_question(q: dict[str, Any], tr: dict[str, Any], answers: list[dict[st
     if not keep:
         q["options"] = _apply_options(q.get("options"), _table(tr.get("options")))
     if q.get("type") in ("ynu", "ynp"):
-        codes = ("yes", "no", "unsure") if q["type"] == "ynu" else ("yes", "no", "prefer_not_to_say")
+        codes = (
+            ("yes", "no", "unsure") if q["type"] == "ynu" else ("yes", "no", "prefer_not_to_say")
+        )
         q["implicit_options"] = [a for a in answers if a["code"] in codes]
     items = _table(tr.get("items"))
     for sub in q.get("items", []):
