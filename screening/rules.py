@@ -14,6 +14,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -304,20 +305,16 @@ def _load_patient_texts(path: Path, language: str) -> PatientWords:
     )
 
 
-_WORDS: dict[str, PatientWords] = {}
-
-
 def patient_words(language: str = "en") -> PatientWords:
     """The patient words of ``language`` (English for an unknown one); read once."""
-    if language not in TRANSLATED_TEXTS:
-        language = "en"
-    if language not in _WORDS:
-        _WORDS[language] = (
-            _english_words()
-            if language == "en"
-            else _load_patient_texts(TRANSLATED_TEXTS[language], language)
-        )
-    return _WORDS[language]
+    return _patient_words(language if language in TRANSLATED_TEXTS else "en")
+
+
+@cache
+def _patient_words(language: str) -> PatientWords:
+    if language == "en":
+        return _english_words()
+    return _load_patient_texts(TRANSLATED_TEXTS[language], language)
 
 
 # --------------------------------------------------------------------------- evaluating

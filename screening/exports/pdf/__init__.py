@@ -72,7 +72,7 @@ def summary_pdf(
     subject = t(
         "pdf.subject",
         lang,
-        not_a_diagnosis=t("pdf.not_a_diagnosis", lang),
+        note=t("pdf.not_a_diagnosis", lang),
         title=qn.title,
         version=qn.version,
     )
