@@ -171,11 +171,11 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     """Print the questionnaire definition."""
     from screening.questionnaire import load_questionnaire
 
-    qn = load_questionnaire()
-    if args.format == "fhir":
+    qn = load_questionnaire(language=args.language)
+    if args.format == "fhir":  # English, with the Spanish words as translation extensions
         from screening.exports.fhir import questionnaire_resource
 
-        text = json.dumps(questionnaire_resource(qn), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(questionnaire_resource(), ensure_ascii=False, indent=2) + "\n"
         return write("-", text.encode("utf-8"))
     if args.format == "redcap":
         from screening.exports.redcap import data_dictionary
@@ -337,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the questionnaire definition on stdout.",
     )
     p.add_argument("--format", choices=["json", "fhir", "redcap"], default="json")
+    p.add_argument("--language", choices=["en", "es"], default="en", help="json/redcap words")
     p.set_defaults(handler=cmd_questionnaire)
 
     p = sub.add_parser(
