@@ -53,6 +53,7 @@ class Shot:
     description: str
     drive: Callable[[Page], None]
     first_screen: bool = False
+    widths: tuple[int, ...] = (1280, 360)
 
 
 def _start(page: Page) -> None:
@@ -216,6 +217,79 @@ SHOTS += [
     ),
 ]
 
+
+def _spanish(drive: Callable[[Page], None]) -> Callable[[Page], None]:
+    """The same shot in Spanish: Español chosen on the start page first."""
+
+    def in_spanish(page: Page) -> None:
+        from tests.browser.journeys import choose_language
+
+        choose_language(page, "es", "start")
+        drive(page)
+
+    return in_spanish
+
+
+def _spanish_steps() -> list[Shot]:
+    """Every page in Spanish at 360 px (Spanish text is longer: check nothing overflows)."""
+    from tests.browser.journeys import steps_for
+    from tests.browser.wizard_flow import heading, press
+    from tests.conftest import vignette
+
+    def step(vignette_id: str, section: str) -> Callable[[Page], None]:
+        steps = steps_for(vignette(vignette_id))
+        return _wizard_resume(vignette_id, section, f"Paso {steps.index(section) + 1} de")
+
+    def results(page: Page) -> None:
+        _wizard_resume("item9-passive", None, "Revise sus respuestas")(page)
+        press(page, "wiz:results")
+        wait_idle(page, expected=heading(page, "Su resumen"))
+        page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+
+    def problems(page: Page) -> None:
+        press(page, "wiz:start")
+        press(page, "wiz:next")
+        wait_idle(page, expected=page.get_by_text("necesitan su atención"))
+
+    drives: list[tuple[str, Callable[[Page], None]]] = [
+        ("start", lambda page: None),
+        ("problems", problems),
+        *(
+            (f"step-{section}", step(vignette_id, section))
+            for vignette_id, section in (
+                ("typical-trd", "about"),
+                ("item9-passive", "phq9"),
+                ("item9-passive", "safety"),
+                ("typical-trd", "history"),
+                ("typical-trd", "treatment"),
+                ("typical-trd", "medical"),
+                ("typical-trd", "substances"),
+                ("typical-trd", "medicines"),
+                ("typical-trd", "practical"),
+            )
+        ),
+        ("review", _wizard_resume("typical-trd", None, "Revise sus respuestas")),
+        ("results", results),
+    ]
+    shots = [
+        Shot(f"es-{name}", f"In Spanish: {name}", _spanish(drive), widths=(360,))
+        for name, drive in drives
+    ]
+    return [*shots, Shot("es-about", "In Spanish: About", _about_spanish, widths=(360,))]
+
+
+def _about_spanish(page: Page) -> None:
+    """The About page in Spanish: Español chosen, then About opened from the navigation
+    (the language lives in the session, so the page is not reloaded)."""
+    from tests.browser.journeys import choose_language
+
+    choose_language(page, "es", "start")
+    page.get_by_role("link", name="Acerca de").first.dispatch_event("click")
+    wait_idle(page, expected=page.get_by_role("heading", name="Acerca de este cuestionario"))
+
+
+SHOTS += _spanish_steps()
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
 FIRST_SCREEN = {1280: 800, 360: 740}  # window height of a laptop and of a small phone
@@ -274,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with running_app() as app, chromium() as browser:
             for shot in chosen:
-                for width in WIDTHS:
+                for width in shot.widths:
                     path = capture(browser, app.url, shot, width, args.out)
                     print(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
     except (AppStartError, BrowserUnavailable) as exc:

@@ -42,6 +42,7 @@ class SpanishJourney:
     english_checked: str = ""
     spanish_checked: str = ""
     outcome_title: str = ""
+    about_title: str = ""
     files: dict[str, Path] = field(default_factory=dict)
     scans: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -100,7 +101,9 @@ def _drive(page: Page, url: str, sentinel: str, folder: Path) -> SpanishJourney:
     journey.scans["results"] = scan(page)
     for key, stem in ((PDF, "resumen.pdf"), (RECORD, "respuestas.json")):
         journey.files[stem] = J.save_download(page, J.download_button(page, key), folder, stem)
-    open_app(page, f"{url}/about")
+    page.get_by_role("link", name=t("app.nav_about", "es")).first.click()  # same session
+    expect(page.get_by_role("heading", name=t("about.title", "es"))).to_be_visible()
+    journey.about_title = J.current_title(page)
     journey.scans["about"] = scan(page)
     return journey
 
@@ -167,6 +170,11 @@ def test_record_says_spanish(spanish: SpanishJourney) -> None:
     record = json.loads(spanish.files["respuestas.json"].read_text(encoding="utf-8"))
     assert record["language"] == "es"
     assert record["answers"]["dx_depression"] == "yes"
+
+
+def test_about_in_spanish(spanish: SpanishJourney) -> None:
+    """The About page, opened from the navigation, is in Spanish."""
+    assert spanish.about_title == t("about.title", "es")
 
 
 @pytest.mark.parametrize("name", ["start", "phq9", "review", "results", "about"])
