@@ -89,6 +89,10 @@ def main() -> None:
     """Render the page; a failure shows a plain message, never a traceback."""
     with st.sidebar:
         switcher("sidebar")
+    from ui.wizard.scripts import PAGE_SCRIPT
+
+    st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)  # keeps the page's lang in step
+    st.html(f'<span hidden data-page-lang="{current()}"></span>')  # the page's lang (PAGE_SCRIPT)
     st.title(tr("about.title"), anchor=False)
     try:
         st.markdown(about_markdown(language=current()))

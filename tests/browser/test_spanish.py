@@ -43,6 +43,7 @@ class SpanishJourney:
     spanish_checked: str = ""
     outcome_title: str = ""
     about_title: str = ""
+    html_lang: str = ""
     files: dict[str, Path] = field(default_factory=dict)
     scans: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -98,6 +99,7 @@ def _drive(page: Page, url: str, sentinel: str, folder: Path) -> SpanishJourney:
     journey.scans["review"] = scan(page)
     J.to_results(page)
     journey.outcome_title = J.outcome_heading(page).inner_text().strip()
+    journey.html_lang = str(page.evaluate("document.documentElement.lang"))
     journey.scans["results"] = scan(page)
     for key, stem in ((PDF, "resumen.pdf"), (RECORD, "respuestas.json")):
         journey.files[stem] = J.save_download(page, J.download_button(page, key), folder, stem)
@@ -170,6 +172,11 @@ def test_record_says_spanish(spanish: SpanishJourney) -> None:
     record = json.loads(spanish.files["respuestas.json"].read_text(encoding="utf-8"))
     assert record["language"] == "es"
     assert record["answers"]["dx_depression"] == "yes"
+
+
+def test_page_language_is_spanish(spanish: SpanishJourney) -> None:
+    """The page's lang attribute says Spanish, so screen readers use a Spanish voice."""
+    assert spanish.html_lang == "es"
 
 
 def test_about_in_spanish(spanish: SpanishJourney) -> None:

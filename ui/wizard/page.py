@@ -13,7 +13,7 @@ import contextlib
 
 import streamlit as st
 
-from ui.lang import switcher, tr
+from ui.lang import current, switcher, tr
 from ui.wizard import crisis_panel
 from ui.wizard.scripts import PAGE_SCRIPT, SCROLL_SCRIPT
 
@@ -47,6 +47,7 @@ def _view() -> None:
     st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
     if S.answers(state):  # leaving or reloading the page asks first (PAGE_SCRIPT)
         st.container(key="answers-held")
+    st.html(f'<span hidden data-page-lang="{current()}"></span>')  # the page's lang (PAGE_SCRIPT)
     notice = state.pop(S.NOTICE, None)
     if notice:  # our own words; any file name in it is escaped where it is written
         st.success(str(notice), icon=":material/check_circle:")
