@@ -98,13 +98,13 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     """Print the questionnaire definition."""
     from screening.questionnaire import load_questionnaire
 
-    qn = load_questionnaire()
+    qn = load_questionnaire(language=args.language)
     region = args.region or "us"
-    if args.format == "fhir":
+    if args.format == "fhir":  # English, with the Spanish words as translation extensions
         from screening.exports.fhir import questionnaire_resource
 
-        resource = questionnaire_resource(qn, region=region)
-        return write("-", (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode())
+        text = json.dumps(questionnaire_resource(region=region), ensure_ascii=False, indent=2)
+        return write("-", (text + "\n").encode("utf-8"))
     if args.format == "redcap":
         from screening.exports.redcap import data_dictionary
 
@@ -275,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--region", choices=REGION_CODES, help="crisis lines in fhir and redcap (default: us)"
     )
+    p.add_argument("--language", choices=["en", "es"], default="en", help="json/redcap words")
     p.set_defaults(handler=cmd_questionnaire)
 
     p = sub.add_parser(

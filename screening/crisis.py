@@ -122,6 +122,10 @@ class CrisisResource(BaseModel):
     description: LongText
     emergency: bool = False
     footer: ShortText | None = None
+    # Required for the routes of another language (``resources_es``): where the route was
+    # found and the day it was checked.
+    source: LongText | None = None
+    last_verified: date | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "CrisisResource":
@@ -164,22 +168,46 @@ class CrisisRegion(BaseModel):
 
     name: ShortText
     resources: tuple[CrisisResource, ...] = Field(min_length=1)
+    # The same region for a Spanish-speaking person: Spanish-language routes where they
+    # exist (988 press 2, text AYUDA), each with its source and the day it was checked.
+    name_es: ShortText
+    resources_es: tuple[CrisisResource, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _one_emergency_and_a_footer(self) -> "CrisisRegion":
-        emergencies = [r for r in self.resources if r.emergency]
-        if len(emergencies) != 1:
+        for where, resources in (("", self.resources), ("resources_es ", self.resources_es)):
+            emergencies = [r for r in resources if r.emergency]
+            if len(emergencies) != 1:
+                raise ValueError(
+                    f"{where}needs exactly one resource with emergency = true; "
+                    f"found {len(emergencies)}"
+                )
+            if not any(r.footer for r in resources):
+                raise ValueError(f"{where}needs at least one resource with a `footer` phrase")
+        unsourced = [r.name for r in self.resources_es if not r.source or not r.last_verified]
+        if unsourced:
             raise ValueError(
-                f"needs exactly one resource with emergency = true; found {len(emergencies)}"
+                "every resource of resources_es needs `source` and `last_verified`; missing "
+                f"for {', '.join(unsourced)}"
             )
-        if not any(r.footer for r in self.resources):
-            raise ValueError("needs at least one resource with a `footer` phrase")
         return self
 
     @property
     def emergency(self) -> CrisisResource:
         """The emergency-services entry (911, 999, 000, 112)."""
         return next(r for r in self.resources if r.emergency)
+
+    def resources_in(self, language: str) -> tuple[CrisisResource, ...]:
+        """The services to show a person reading ``language`` (English otherwise)."""
+        return self.resources_es if language == "es" else self.resources
+
+    def emergency_in(self, language: str) -> CrisisResource:
+        """The emergency-services entry of ``resources_in(language)``."""
+        return next(r for r in self.resources_in(language) if r.emergency)
+
+    def name_in(self, language: str) -> str:
+        """The region's name in ``language``."""
+        return self.name_es if language == "es" else self.name
 
 
 class CrisisDirectory(BaseModel):
@@ -209,9 +237,13 @@ class CrisisDirectory(BaseModel):
         return region
 
 
-def footer_line(region: CrisisRegion) -> str:
+FOOTER_LEAD = {"en": "In crisis? ", "es": "¿Está en crisis? "}
+
+
+def footer_line(region: CrisisRegion, language: str = "en") -> str:
     """The plain-text footer, e.g. ``In crisis? Call or text 988 · … · 911 in an emergency``."""
-    return "In crisis? " + " · ".join(r.footer for r in region.resources if r.footer)
+    lead = FOOTER_LEAD.get(language, FOOTER_LEAD["en"])
+    return lead + " · ".join(r.footer for r in region.resources_in(language) if r.footer)
 
 
 def is_stale(directory: CrisisDirectory, today: date, max_age_days: int = 180) -> bool:

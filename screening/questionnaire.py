@@ -90,6 +90,9 @@ class Question(_Frozen):
     max_items: int | None = Field(default=None, ge=1, le=100)
     item_label: Text | None = None
     items: tuple[Question, ...] = ()
+    # The yes/no/unsure (or prefer not to say) choices in the questionnaire's language; set
+    # by a translation (screening.questionnaire_i18n), English when empty.
+    implicit_options: tuple[Option, ...] = ()
 
     @property
     def short_label(self) -> str:
@@ -99,6 +102,8 @@ class Question(_Frozen):
     @property
     def choices(self) -> tuple[Option, ...]:
         """The options, with the implicit ones of ynu/ynp questions."""
+        if self.implicit_options and self.type in ("ynu", "ynp"):
+            return self.implicit_options
         if self.type == "ynu":
             return tuple(Option(code=c, label=lbl) for c, lbl in YNU_OPTIONS)
         if self.type == "ynp":
@@ -151,6 +156,8 @@ class Questionnaire(_Frozen):
     """The whole questionnaire, checked and with option sets resolved."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)
+    language: Literal["en", "es"] = "en"
+    other_medication: Text = "Other (not listed)"
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     title: Text
     minutes: int = Field(ge=1, le=120)
@@ -193,25 +200,30 @@ class Questionnaire(_Frozen):
 # --------------------------------------------------------------------------- loading
 
 
-def load_questionnaire(path: Path | None = None) -> Questionnaire:
-    """Load and check a questionnaire file (the bundled one by default); cached per path."""
+def load_questionnaire(path: Path | None = None, language: str = "en") -> Questionnaire:
+    """Load and check a questionnaire file (the bundled one by default); cached per path.
+
+    ``language`` other than English applies the sibling translation file
+    (``questions/x.es.toml``, see ``screening.questionnaire_i18n``): the same ids, codes and
+    logic, the words in that language. An unknown language gives the English one.
+    """
+    lang = language if language in ("en", "es") else "en"
     if path is None:
-        return _load_default()
-    return _load(Path(path).resolve())
+        return _load_default(lang)
+    return _load(Path(path).resolve(), lang)
 
 
 @cache
-def _load_default() -> Questionnaire:
+def _load_default(language: str = "en") -> Questionnaire:
     # Resolving a path touches the file system: pages ask for the questionnaire many
     # times per rerun, so the bundled one is resolved once.
-    return _load(Path(DEFAULT_PATH).resolve())
+    return _load(Path(DEFAULT_PATH).resolve(), language)
 
 
-@cache
-def _load(path: Path) -> Questionnaire:
+def _read_toml(path: Path) -> tuple[dict[str, object], str]:
     name = _display_name(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8")), name
     except FileNotFoundError:
         raise QuestionnaireError(f"{name}: file not found; check the path") from None
     except UnicodeDecodeError as exc:
@@ -220,6 +232,16 @@ def _load(path: Path) -> Questionnaire:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise QuestionnaireError(f"{name}: not valid TOML: {exc}; fix the syntax there") from None
+
+
+@cache
+def _load(path: Path, language: str = "en") -> Questionnaire:
+    raw, name = _read_toml(path)
+    if language != "en":
+        from screening.questionnaire_i18n import apply_translation, translation_path
+
+        translation, tr_name = _read_toml(translation_path(path, language))
+        raw = apply_translation(raw, translation, language, tr_name)
     return parse_questionnaire(raw, name)
 
 
@@ -252,6 +274,7 @@ def _resolve_option_sets(raw: dict[str, object], name: str) -> dict[str, object]
     """Replace ``options = "set_name"`` by the named set (``medications`` is built in)."""
     sets = raw.get("option_sets", {})
     meds = raw.get("medications", [])
+    other = raw.get("other_medication", "Other (not listed)")
     if not isinstance(sets, dict) or not isinstance(meds, list):
         return raw  # the model reports the wrong type with its place
 
@@ -263,7 +286,7 @@ def _resolve_option_sets(raw: dict[str, object], name: str) -> dict[str, object]
         if opts == "medications":
             q["options"] = [
                 {"code": m.get("code"), "label": _med_label(m)} for m in meds if isinstance(m, dict)
-            ] + [{"code": OTHER_MEDICATION, "label": "Other (not listed)"}]
+            ] + [{"code": OTHER_MEDICATION, "label": other}]
         elif isinstance(opts, str):
             if opts not in sets:
                 known = ", ".join(["medications", *sets]) or "none"

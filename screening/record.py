@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 from screening.answers import AnswerValue, prune_and_find_missing, validate_and_prune
 from screening.errors import AnswersInvalid, RecordError, summary
 from screening.errors import ErrorCode as E
+from screening.i18n import LANGUAGES
 from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.rules import Result, evaluate_pruned
 from screening.safety import AnswerChange, is_safety_positive
@@ -47,6 +48,7 @@ TOP_LEVEL_KEYS = frozenset(
         "status",
         "created_at",
         "app_version",
+        "language",
         "progress",
         "answer_changes",
         "answers",
@@ -71,6 +73,7 @@ class LoadedRecord(NamedTuple):
     stored_result: dict[str, Any] | None = None
     mismatches: tuple[str, ...] = ()
     answer_changes: tuple[AnswerChange, ...] = ()
+    language: str = "en"  # the language the person answered in; records without one: "en"
 
     @property
     def display_name(self) -> str | None:
@@ -92,8 +95,12 @@ def build_record(
     progress_step: str | None = None,
     result: Result | None = None,
     answer_changes: Sequence[AnswerChange] = (),
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The record object for validated answers (hidden answers pruned, result included).
+
+    ``language`` is the language the person answered in (``"en"``, ``"es"``); a record
+    without it is read as English. The answers are codes whatever the language.
 
     ``status`` defaults to completed when nothing required is missing. ``answer_changes``
     are safety answers that were positive and then changed back: staff see them.
@@ -110,6 +117,8 @@ def build_record(
         "created_at": _iso_utc(created_at),
         "app_version": app_version,
     }
+    if language is not None:
+        record["language"] = language
     if progress_step is not None:
         record["progress"] = {"step": progress_step}
     if answer_changes:
@@ -196,7 +205,15 @@ def record_from_object(
         stored_result=stored if isinstance(stored, dict) else None,
         mismatches=tuple(mismatches),
         answer_changes=_answer_changes(obj.get("answer_changes"), name, qn),
+        language=_language(obj.get("language", "en"), name),
     )
+
+
+def _language(value: object, name: str) -> str:
+    if value not in LANGUAGES:
+        why = f"language is {_short(value)}; expected one of {', '.join(LANGUAGES)}"
+        raise RecordError(E.RECORD_INVALID_FIELD, name=name, why=why)
+    return str(value)
 
 
 def compare_results(stored: object, result: Result) -> list[str]:

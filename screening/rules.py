@@ -14,6 +14,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -43,10 +44,13 @@ __all__ = [
     "choose_outcome",
     "evaluate",
     "evaluate_pruned",
+    "patient_words",
 ]
 
 RULES_VERSION = "1.1.0"
 TEXTS_PATH = Path(__file__).resolve().parent / "data" / "findings.toml"
+#: The patient words in other languages (clinician texts and sources stay English).
+TRANSLATED_TEXTS = {"es": TEXTS_PATH.with_name("findings.es.toml")}
 
 Outcome = Literal[
     "seek_help_now",
@@ -226,6 +230,91 @@ OUTCOMES: dict[str, OutcomeText] = {
 DISCLAIMER = _TEXTS.disclaimer
 LABEL = _TEXTS.sources["label"]
 _REVIEW_IDS = frozenset(r.id for r in CATALOGUE if r.kind == "review")
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+class _PatientFinding(_Words):
+    title: str
+    patient: str
+
+
+class _PatientOutcome(_Words):
+    title: str
+    text: str
+
+
+class _PatientTexts(_Words):
+    disclaimer: str
+    kinds: dict[str, str]
+    outcomes: dict[Outcome, _PatientOutcome]
+    findings: dict[str, _PatientFinding]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientWords:
+    """What a person reads in one language: the disclaimer, kind headings, outcome title
+    and text, and each finding's title and patient text, by id."""
+
+    language: str
+    disclaimer: str
+    kinds: Mapping[str, str]
+    outcomes: Mapping[str, tuple[str, str]]
+    findings: Mapping[str, tuple[str, str]]
+
+    def finding(self, finding_id: str) -> tuple[str, str]:
+        """(title, patient text) of a finding."""
+        return self.findings[finding_id]
+
+
+def _english_words() -> PatientWords:
+    return PatientWords(
+        "en",
+        DISCLAIMER,
+        KIND_TITLES,
+        {code: (o.title, o.text) for code, o in OUTCOMES.items()},
+        {r.id: (r.title, r.patient) for r in CATALOGUE},
+    )
+
+
+def _load_patient_texts(path: Path, language: str) -> PatientWords:
+    """A translation of the patient words, checked: every kind, outcome and finding."""
+    where = path.name
+    try:
+        texts = _PatientTexts.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ScreeningError(f"{where}: cannot be used: {exc}") from None
+    ids = [rule_id for rule_id, _, _ in LOGIC]
+    lacking = [i for i in ids if i not in texts.findings]
+    lacking += [k for k in KINDS if k not in texts.kinds]
+    lacking += [o for o in get_args(Outcome) if o not in texts.outcomes]
+    extra = [i for i in texts.findings if i not in ids]
+    extra += [k for k in texts.kinds if k not in KINDS]
+    if lacking or extra:
+        raise ScreeningError(
+            f"{where}: the words do not match screening/catalogue.py: missing "
+            f"{', '.join(lacking) or 'none'}; not in the catalogue {', '.join(extra) or 'none'}"
+        )
+    return PatientWords(
+        language,
+        texts.disclaimer,
+        dict(texts.kinds),
+        {code: (o.title, o.text) for code, o in texts.outcomes.items()},
+        {fid: (f.title, f.patient) for fid, f in texts.findings.items()},
+    )
+
+
+def patient_words(language: str = "en") -> PatientWords:
+    """The patient words of ``language`` (English for an unknown one); read once."""
+    return _patient_words(language if language in TRANSLATED_TEXTS else "en")
+
+
+@cache
+def _patient_words(language: str) -> PatientWords:
+    if language == "en":
+        return _english_words()
+    return _load_patient_texts(TRANSLATED_TEXTS[language], language)
 
 
 # --------------------------------------------------------------------------- evaluating

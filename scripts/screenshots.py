@@ -17,8 +17,10 @@ the state to capture, for example::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,18 +29,26 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from tests.browser.harness import (  # noqa: E402
+    STAFF_EMAIL,
+    STAFF_SUBJECT,
     AppStartError,
     BrowserUnavailable,
+    auth_secrets,
     chromium,
+    free_port,
     new_page,
     open_app,
+    open_staff,
     running_app,
     settle,
+    staff_settings,
     wait_idle,
 )
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+
+    from tests.browser.harness import AppServer
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Shot:
     description: str
     drive: Callable[[Page], None]
     first_screen: bool = False
+    widths: tuple[int, ...] = (1280, 360)
 
 
 def _start(page: Page) -> None:
@@ -70,7 +81,7 @@ def _staff_upload(page: Page) -> None:
     from tests.staff_data import broken_files, good_files, tampered_bytes
 
     base = page.url.split("?", 1)[0].rstrip("/")
-    open_app(page, f"{base}/staff")
+    open_staff(page, base)  # signs in through the local OpenID Connect provider
     files = [*good_files(), ("tampered.json", tampered_bytes()), *broken_files()[:4]]
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in files]
@@ -125,6 +136,19 @@ def _wizard_results(page: Page) -> None:
     page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
 
 
+def _wizard_trials_error(page: Page) -> None:
+    """Self-screening: the trials step with weeks out of range, refused next to the field."""
+    from tests.browser.wizard_flow import keyed, press
+
+    _wizard_resume("typical-trd", "treatment", "Step 4 of 9")(page)
+    field = page.locator(".st-key-answer-t0-weeks").get_by_role("textbox")
+    field.fill("9999")
+    field.press("Enter")
+    press(page, "wiz:next")
+    wait_idle(page, expected=page.get_by_text("needs your attention").first)
+    keyed(page, "trial-0").scroll_into_view_if_needed()
+
+
 def _about(page: Page) -> None:
     """The About page with the generated rules table."""
     base = page.url.split("?", 1)[0].rstrip("/")
@@ -142,6 +166,11 @@ SHOTS += [
         "wizard-trials",
         "Self-screening: antidepressant trials, two rows",
         _wizard_resume("typical-trd", "treatment", "Step 4 of 9"),
+    ),
+    Shot(
+        "wizard-trials-error",
+        "Self-screening: antidepressant trials, weeks out of range refused beside the field",
+        _wizard_trials_error,
     ),
     Shot(
         "wizard-review",
@@ -216,6 +245,79 @@ SHOTS += [
     ),
 ]
 
+
+def _spanish(drive: Callable[[Page], None]) -> Callable[[Page], None]:
+    """The same shot in Spanish: Español chosen on the start page first."""
+
+    def in_spanish(page: Page) -> None:
+        from tests.browser.journeys import choose_language
+
+        choose_language(page, "es", "start")
+        drive(page)
+
+    return in_spanish
+
+
+def _spanish_steps() -> list[Shot]:
+    """Every page in Spanish at 360 px (Spanish text is longer: check nothing overflows)."""
+    from tests.browser.journeys import steps_for
+    from tests.browser.wizard_flow import heading, press
+    from tests.conftest import vignette
+
+    def step(vignette_id: str, section: str) -> Callable[[Page], None]:
+        steps = steps_for(vignette(vignette_id))
+        return _wizard_resume(vignette_id, section, f"Paso {steps.index(section) + 1} de")
+
+    def results(page: Page) -> None:
+        _wizard_resume("item9-passive", None, "Revise sus respuestas")(page)
+        press(page, "wiz:results")
+        wait_idle(page, expected=heading(page, "Su resumen"))
+        page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+
+    def problems(page: Page) -> None:
+        press(page, "wiz:start")
+        press(page, "wiz:next")
+        wait_idle(page, expected=page.get_by_text("necesitan su atención"))
+
+    drives: list[tuple[str, Callable[[Page], None]]] = [
+        ("start", lambda page: None),
+        ("problems", problems),
+        *(
+            (f"step-{section}", step(vignette_id, section))
+            for vignette_id, section in (
+                ("typical-trd", "about"),
+                ("item9-passive", "phq9"),
+                ("item9-passive", "safety"),
+                ("typical-trd", "history"),
+                ("typical-trd", "treatment"),
+                ("typical-trd", "medical"),
+                ("typical-trd", "substances"),
+                ("typical-trd", "medicines"),
+                ("typical-trd", "practical"),
+            )
+        ),
+        ("review", _wizard_resume("typical-trd", None, "Revise sus respuestas")),
+        ("results", results),
+    ]
+    shots = [
+        Shot(f"es-{name}", f"In Spanish: {name}", _spanish(drive), widths=(360,))
+        for name, drive in drives
+    ]
+    return [*shots, Shot("es-about", "In Spanish: About", _about_spanish, widths=(360,))]
+
+
+def _about_spanish(page: Page) -> None:
+    """The About page in Spanish: Español chosen, then About opened from the navigation
+    (the language lives in the session, so the page is not reloaded)."""
+    from tests.browser.journeys import choose_language
+
+    choose_language(page, "es", "start")
+    page.get_by_role("link", name="Acerca de").first.dispatch_event("click")
+    wait_idle(page, expected=page.get_by_role("heading", name="Acerca de este cuestionario"))
+
+
+SHOTS += _spanish_steps()
+
 WIDTHS = (1280, 360)
 VIEWPORT_HEIGHT = 2400  # tall: Streamlit scrolls an inner container, not the document
 FIRST_SCREEN = {1280: 800, 360: 740}  # window height of a laptop and of a small phone
@@ -257,6 +359,28 @@ def capture(browser: Browser, url: str, shot: Shot, width: int, out_dir: Path) -
         page.context.close()
 
 
+@contextlib.contextmanager
+def staff_deployment() -> Iterator[AppServer]:
+    """The app as a staff deployment (the staff page on), signing in through a local OpenID
+    Connect provider (oidc-provider-mock) with the test member of staff as its one user."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    staff = User(sub=STAFF_SUBJECT, claims={"email": STAFF_EMAIL, "email_verified": True})
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        run_server_in_thread(port=free_port(), user_claims=[staff]) as provider,
+    ):
+        port = free_port()
+        provider_url = f"http://127.0.0.1:{provider.server_port}"
+        secrets_file = auth_secrets(Path(folder), provider_url, f"http://127.0.0.1:{port}")
+        with running_app(
+            port=port,
+            extra_args=("--secrets.files", str(secrets_file)),
+            env={"SCREENING_SETTINGS": str(staff_settings(Path(folder)))},
+        ) as app:
+            yield app
+
+
 def main(argv: list[str] | None = None) -> int:
     """Capture the chosen shots; 0 on success, 2 when the app or the browser cannot start."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -272,9 +396,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     try:
-        with running_app() as app, chromium() as browser:
+        with staff_deployment() as app, chromium() as browser:
             for shot in chosen:
-                for width in WIDTHS:
+                for width in shot.widths:
                     path = capture(browser, app.url, shot, width, args.out)
                     print(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
     except (AppStartError, BrowserUnavailable) as exc:

@@ -122,3 +122,35 @@ def test_privacy_promises() -> None:
         "Finish and clear my answers",
     ]:
         assert phrase in " ".join(privacy.split()), phrase
+
+
+# --------------------------------------------------------------------------- Spanish
+
+ABOUT_ES = ABOUT.with_name("about.es.md")
+TEXT_ES = ABOUT_ES.read_text(encoding="utf-8")
+
+
+def test_spanish_page_has_no_banned_words() -> None:
+    """No elegible, califica, candidato or diagnóstico except 'no es un diagnóstico'."""
+    allowed = re.sub(r"no es un diagnóstico", "", TEXT_ES, flags=re.IGNORECASE)
+    pattern = r"\w*(elegib|calific|candidat|diagn[oó]stic)\w*"
+    assert [m.group(0) for m in re.finditer(pattern, allowed, re.IGNORECASE)] == []
+
+
+def test_spanish_percentages_have_a_comparator() -> None:
+    """Every Spanish paragraph that gives a percentage says what it was compared with."""
+    bare = [b for b in blocks(TEXT_ES) if PERCENT.search(b) and "frente a" not in b]
+    assert bare == []
+
+
+def test_spanish_page_has_the_rules_marker_and_the_phq9_attribution() -> None:
+    """The rules table goes into the Spanish page too, and the Spanish attribution is there."""
+    assert TEXT_ES.splitlines().count("{{RULES_TABLE}}") == 1
+    assert "No se requiere permiso para reproducir, traducir, presentar o distribuir." in (
+        " ".join(TEXT_ES.split())
+    )
+
+
+def test_spanish_page_says_audit_c_stays_in_english() -> None:
+    """The Spanish page explains why AUDIT-C is shown in English."""
+    assert "AUDIT-C" in TEXT_ES and "en inglés" in TEXT_ES

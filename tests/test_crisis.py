@@ -290,7 +290,7 @@ def test_crisis_data_error_is_a_value_error() -> None:
 def test_broken_file_message_names_file_place_and_problem(tmp_path: Path) -> None:
     """A bad tel value is reported with the file, the entry and what is wrong."""
     broken = tmp_path / "crisis.toml"
-    broken.write_text(DATA_TEXT.replace('tel = "131114"', 'tel = "13 11 14"'), encoding="utf-8")
+    broken.write_text(DATA_TEXT.replace('tel = "131114"', 'tel = "13 11 14"', 1), encoding="utf-8")
     with pytest.raises(CrisisDataError) as info:
         load_crisis_resources(broken)
     assert str(info.value) == (

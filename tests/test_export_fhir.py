@@ -460,3 +460,21 @@ def test_trial_entry_items_must_be_a_list(base: dict[str, Any]) -> None:
     treatment["item"].append({"linkId": "ad_trials", "item": True})
     with pytest.raises(RecordError, match="'item' must be a list of objects"):
         response_to_answers(response)
+
+
+def test_questionnaire_carries_spanish_translations() -> None:
+    """Item and option texts carry the standard translation extension with the Spanish."""
+    from screening.exports.fhir import TRANSLATION
+
+    resource = questionnaire_resource()
+    phq9 = next(i for i in resource["item"] if i["linkId"] == "phq9")
+    item = next(i for i in phq9["item"] if i.get("linkId") == "phq9_9")
+    (ext,) = item["_text"]["extension"]
+    assert ext["url"] == TRANSLATION
+    assert {e["url"]: next(v for k, v in e.items() if k != "url") for e in ext["extension"]} == {
+        "lang": "es",
+        "content": "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+    }
+    option = item["answerOption"][0]["valueCoding"]
+    assert option["_display"]["extension"][0]["extension"][1]["valueString"] == "Ningún día"
+    assert resource["language"] == "en"

@@ -61,11 +61,13 @@ def test_variable_names_are_unique() -> None:
 
 def test_variable_names_match_the_csv_answer_columns() -> None:
     """The dictionary's data fields are the CSV export's answer columns (same names); the
-    others are the record id, the totals and text to show."""
+    others are the record id, the totals and text to show. The CSV's last column, the
+    language, is record metadata, not an answer."""
     first_answer = CSV_COLUMNS.index("age_years")
     extra = {"record_id", "phq9_total", "auditc_total", "crisis_resources"}
     extra |= {"phq9_attribution", "substances_attribution"}
-    assert set(FIELDS) == set(CSV_COLUMNS[first_answer:]) | extra
+    assert set(FIELDS) == set(CSV_COLUMNS[first_answer:-1]) | extra
+    assert CSV_COLUMNS[-1] == "language"
 
 
 def test_forms_are_the_sections() -> None:
@@ -185,3 +187,23 @@ def test_no_cell_starts_a_formula() -> None:
     """No cell but an action tag starts with = + - @ (the file opens safely in a spreadsheet)."""
     cells = [v for row in TABLE for k, v in row.items() if k != "Field Annotation"]
     assert [v for v in cells if v[:1] in ("=", "+", "-", "@")] == []
+
+
+def test_spanish_variant_same_fields_spanish_labels() -> None:
+    """The Spanish dictionary has the same fields and logic, with Spanish labels."""
+    import csv as _csv
+    import io as _io
+
+    from screening.exports.redcap import data_dictionary
+    from screening.questionnaire import load_questionnaire
+
+    def rows(language: str) -> list[dict[str, str]]:
+        text = data_dictionary(load_questionnaire(language=language)).decode("utf-8")
+        return list(_csv.DictReader(_io.StringIO(text, newline="")))
+
+    en, es = rows("en"), rows("es")
+    field = "Variable / Field Name"
+    logic = "Branching Logic (Show field only if...)"
+    assert [(r[field], r[logic]) for r in es] == [(r[field], r[logic]) for r in en]
+    age = next(r for r in es if r[field] == "age_years")
+    assert age["Field Label"] == "¿Cuántos años tiene?"

@@ -104,7 +104,9 @@ def test_scoring_fault_keeps_the_crisis_panel_first(scoring_fault: AppTest) -> N
 
 def test_scoring_fault_shows_a_plain_message(scoring_fault: AppTest) -> None:
     """Scoring fails: a plain sentence says the summary could not be worked out."""
-    from ui.wizard.results import FAILED
+    from screening.i18n import t
+
+    FAILED = t("results.failed")
 
     assert (errors(scoring_fault), list(scoring_fault.exception)) == ([FAILED], [])
 

@@ -206,7 +206,16 @@ SCANNED = ("ui", "screening")
 # Cached functions may take only these parameters (static data: files, fonts, regions).
 # "question": a questionnaire item (its text and options), never an answer
 # "settings": the deployment's clinic settings (static, never about a respondent)
-CACHE_PARAMS = {"path", "modified", "style", "region", "code", "question", "settings"}
+CACHE_PARAMS = {
+    "path",
+    "modified",
+    "style",
+    "region",
+    "code",
+    "question",
+    "settings",
+    "language",  # a language code ("en", "es"): static, the same for every session
+}
 CACHE_DECORATORS = {"cache", "lru_cache", "cache_data", "cache_resource"}
 MUTATORS = {
     "append",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screening.i18n import t
 from screening.rules import CATALOGUE, OUTCOMES
 from tests.wizard_driver import new_app, run
-from ui.about_page import MARKER, NOT_YET, about_markdown, rules_table
+from ui.about_page import MARKER, about_markdown, rules_table
+
+NOT_YET = t("about.not_yet")
 
 
 def about_page_text() -> str:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from screening import rules
+from screening.i18n import t
 from tests.conftest import vignette
 from tests.wizard_driver import (
     click,
@@ -24,7 +25,8 @@ from tests.wizard_driver import (
     view,
 )
 from ui.wizard import crisis_panel
-from ui.wizard.results import FAILED
+
+FAILED = t("results.failed")
 
 
 def on_phq9(answers: dict[str, Any]) -> Any:
@@ -64,7 +66,7 @@ def test_no_support_notice_under_item9_at_zero() -> None:
     """Item 9 at "Not at all" shows no notice under it."""
     at = on_phq9(vignette("typical-trd"))
     fill_step(at, vignette("typical-trd"))
-    assert crisis_panel.INLINE_TITLE not in markdown_text(at)
+    assert t("crisis.inline_title") not in markdown_text(at)
 
 
 def test_panel_is_above_the_step_heading() -> None:

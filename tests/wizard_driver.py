@@ -205,18 +205,24 @@ def state_entries(at: AppTest) -> list[dict[str, Any]]:
     return list(held.get("ad_trials") or [])
 
 
+def _crisis_title(at: AppTest) -> str:
+    """The crisis panel's title in the session's language."""
+    from screening.i18n import t
+
+    language = at.session_state["ui:lang"] if "ui:lang" in at.session_state else "en"  # noqa: SIM401
+    return t("crisis.title", language)
+
+
 def crisis_shown(at: AppTest) -> bool:
     """Whether the crisis panel (full, or the compact bar of later steps) is on the page."""
-    from ui.wizard.crisis_panel import TITLE
-
+    TITLE = _crisis_title(at)
     full = any(h.value == TITLE for h in at.header)
     return full or any(str(m.value).startswith(f"**{TITLE}:**") for m in at.markdown)
 
 
 def crisis_first(at: AppTest) -> bool:
     """The crisis panel (or its compact bar) is the first text on the page."""
-    from ui.wizard.crisis_panel import TITLE
-
+    TITLE = _crisis_title(at)
     texts = [e for e in page_elements(at) if e.type in ("header", "title", "markdown")]
     if not texts:
         return False

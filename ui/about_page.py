@@ -10,14 +10,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from screening.i18n import t
+from ui.lang import current, switcher, tr
+
 ABOUT_FILE = Path(__file__).resolve().parent / "content" / "about.md"
+ABOUT_FILES = {"es": ABOUT_FILE.with_name("about.es.md")}  # other languages: English
 MARKER = "{{RULES_TABLE}}"
-TITLE = "About this questionnaire"
-NOT_YET = (
-    "The full description of this tool is not available right now. In short: it is a "
-    "questionnaire that gives information to discuss with a clinician. It is not a "
-    "diagnosis, and it is not for emergencies."
-)
 
 
 _RULE_ID = re.compile(r"F-[A-Z0-9]+(?:-[A-Z0-9]+)*")
@@ -28,7 +26,7 @@ def _when_outcome(when: str) -> str:
     from screening.rules import KIND_TITLES, RULE_BY_ID
 
     if when == "otherwise":
-        return "in every other case"
+        return t("about.otherwise")
 
     def title(match: re.Match[str]) -> str:
         rule = RULE_BY_ID.get(match.group(0))
@@ -40,51 +38,63 @@ def _when_outcome(when: str) -> str:
     return text
 
 
-def rules_table() -> str:
+def rules_table(language: str = "en") -> str:
     """The outcomes and every finding rule, grouped by kind, as markdown lists.
 
     Lists rather than wide tables, so the page reads at 360 px without sideways scrolling.
+    In English each rule says when it applies (the reviewed logic); in another language,
+    what the person reads when it applies.
     """
-    from screening.rules import KIND_TITLES, KINDS, ORDERED_CATALOGUE, OUTCOMES
+    from screening.rules import KINDS, ORDERED_CATALOGUE, OUTCOMES, patient_words
 
-    lines = ["**Which summary you get** (the first that applies):", ""]
-    lines += [
-        f"{n}. **{o.title}**: {_when_outcome(o.when)}."
-        for n, o in enumerate(OUTCOMES.values(), start=1)
-    ]
+    words = patient_words(language)
+    english = words.language == "en"
+    lines = [t("about.which", language), ""]
+    for n, o in enumerate(OUTCOMES.values(), start=1):
+        title, text = words.outcomes[o.code]
+        lines.append(f"{n}. **{title}**: {_when_outcome(o.when) + '.' if english else text}")
     for kind in KINDS:
         rules = [r for r in ORDERED_CATALOGUE if r.kind == kind]
         if not rules:
             continue
-        lines += ["", f"**{KIND_TITLES[kind]}**", ""]
-        lines += [
-            f"- **{r.title}.** Applies when {r.when.describe()}. *Source: {r.source}.*"
-            for r in rules
-        ]
+        lines += ["", f"**{words.kinds[kind]}**", ""]
+        for r in rules:
+            title, patient = words.finding(r.id)
+            when = r.when.describe() if english else patient.rstrip(".")
+            lines.append(t("about.applies", language, title=title, when=when, source=r.source))
     return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=4)
-def _page(path: Path, modified: float) -> str:
+@functools.lru_cache(maxsize=8)
+def _page(path: Path, modified: float, language: str) -> str:
     text = path.read_text(encoding="utf-8")
-    table = rules_table()
+    table = rules_table(language)
     if MARKER in text:
         return text.replace(MARKER, table)
-    return f"{text}\n\n## The rules\n\n{table}\n"
+    return f"{text}\n\n## {t('about.rules', language)}\n\n{table}\n"
 
 
-def about_markdown(path: Path = ABOUT_FILE) -> str:
-    """The page text (static: cached per file version). Without the file: a short note."""
+def about_markdown(path: Path | None = None, language: str = "en") -> str:
+    """The page text in ``language`` (static: cached per file version). Without the file: a
+    short note."""
+    path = path or ABOUT_FILES.get(language, ABOUT_FILE)
     try:
-        return _page(path, path.stat().st_mtime)
+        return _page(path, path.stat().st_mtime, language)
     except OSError:
-        return f"{NOT_YET}\n\n## The rules\n\n{rules_table()}\n"
+        rules = t("about.rules", language)
+        return f"{t('about.not_yet', language)}\n\n## {rules}\n\n{rules_table(language)}\n"
 
 
 def main() -> None:
     """Render the page; a failure shows a plain message, never a traceback."""
-    st.title(TITLE, anchor=False)
+    with st.sidebar:
+        switcher("sidebar")
+    from ui.wizard.scripts import PAGE_SCRIPT
+
+    st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)  # keeps the page's lang in step
+    st.html(f'<span hidden data-page-lang="{current()}"></span>')  # the page's lang (PAGE_SCRIPT)
+    st.title(tr("about.title"), anchor=False)
     try:
-        st.markdown(about_markdown())
+        st.markdown(about_markdown(language=current()))
     except Exception:
-        st.error(NOT_YET, icon=":material/error:")
+        st.error(tr("about.not_yet"), icon=":material/error:")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from ui.common import md_escape
+from ui.lang import tr
 
 if TYPE_CHECKING:
     from screening.inbox import Inbox, Sender
@@ -68,7 +69,7 @@ def _send(settings: ClinicSettings, record: dict[str, Any]) -> None:
         state[SEND_ERROR] = str(exc)
         return
     except Exception:
-        state[SEND_ERROR] = "The clinic's inbox could not be reached."
+        state[SEND_ERROR] = tr("inbox.unreachable")
         return
     state[SENT] = {"fingerprint": fingerprint, "reference": receipt.reference, "again": False}
 
@@ -83,16 +84,10 @@ def send_section(settings: ClinicSettings | None, record: dict[str, Any] | None)
     # failure here is said when they press it, and the downloads stay.
     with contextlib.suppress(Exception):
         _sender(settings)
-    st.header(f"Send to {clinic}", anchor=False)
-    st.markdown(
-        md_escape(
-            f"This sends your answers and summary to {clinic}'s staff, sealed so that only "
-            f"they can open it, and it is deleted after {days} days. The inbox is not watched "
-            "for emergencies: if you need help now, use the crisis lines on this page."
-        )
-    )
+    st.header(tr("inbox.title", clinic=clinic), anchor=False)
+    st.markdown(md_escape(tr("inbox.intro", clinic=clinic, days=days)))
     st.button(
-        f"Send to {clinic}",
+        tr("inbox.button", clinic=clinic),
         key="wiz:send",
         icon=":material/send:",
         on_click=_send,
@@ -102,19 +97,13 @@ def send_section(settings: ClinicSettings | None, record: dict[str, Any] | None)
     error = state.get(SEND_ERROR)
     sent = state.get(SENT)
     if error:
-        st.error(
-            md_escape(
-                f"Your answers could not be sent just now. {error} Nothing is lost: download "
-                "your summary above and bring it to the clinic, or try again later."
-            ),
-            icon=":material/error:",
-        )
+        st.error(md_escape(tr("inbox.failed", error=error)), icon=":material/error:")
     elif isinstance(sent, dict) and sent.get("fingerprint") == _fingerprint(
         record.get("answers", {})
     ):
-        again = "These answers were already sent. " if sent.get("again") else "Sent. "
+        again = tr("inbox.again") if sent.get("again") else tr("inbox.sent")
+        reference = md_escape(str(sent["reference"]))
         st.success(
-            f"{again}Your reference is **{md_escape(str(sent['reference']))}**. Quote it if "
-            f"you contact {md_escape(clinic)} about your answers.",
+            tr("inbox.reference", again=again, reference=reference, clinic=md_escape(clinic)),
             icon=":material/check_circle:",
         )

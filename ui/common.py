@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from screening.crisis import CrisisRegion
     from screening.settings import ClinicSettings
 
-# Shown when the crisis-resources file cannot be read: no numbers that could be wrong.
-FALLBACK_FOOTER = (
-    "In crisis? Call your local emergency number now, or go to the nearest emergency department."
-)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 
@@ -88,13 +84,16 @@ def crisis_region() -> CrisisRegion:
 
 
 def footer_text() -> str:
-    """The one-line crisis footer for the deployment's region; never raises."""
+    """The one-line crisis footer for the deployment's region; never raises. When the
+    crisis-resources file cannot be read: no numbers that could be wrong."""
+    from ui.lang import current, tr
+
     try:
         from screening.crisis import footer_line
 
-        return footer_line(crisis_region())
+        return footer_line(crisis_region(), current())
     except Exception:
-        return FALLBACK_FOOTER
+        return tr("crisis.footer_fallback")
 
 
 FOOTER_STYLE = (
@@ -104,21 +103,29 @@ FOOTER_STYLE = (
 
 
 def footer_markdown() -> str:
-    """The crisis line with a tappable call or text link for each number; never raises."""
+    """The crisis line with a tappable call or text link for each number, in the person's
+    language; never raises."""
+    from ui.lang import current, tr
+
     try:
         region = crisis_region()
         parts = []
-        for r in region.resources:
+        for r in region.resources_in(current()):
             if not r.footer:
                 continue
             links = []
+            number = md_escape(r.number)
             if r.tel_link():
-                links.append(f"[call {md_escape(r.number)}]({r.tel_link()})")
+                links.append(f"[{tr('crisis.footer_call', number=number)}]({r.tel_link()})")
             if r.sms_link():
-                word = f" {md_escape(r.sms_body)} to" if r.sms_body else ""
-                links.append(f"[text{word} {md_escape(r.number)}]({r.sms_link()})")
-            parts.append(f"{md_escape(r.name)}: " + " or ".join(links))
-        return "In crisis? " + " · ".join(parts)
+                text = (
+                    tr("crisis.footer_text_word", word=md_escape(r.sms_body), number=number)
+                    if r.sms_body
+                    else tr("crisis.footer_text", number=number)
+                )
+                links.append(f"[{text}]({r.sms_link()})")
+            parts.append(f"{md_escape(r.name)}: " + tr("crisis.footer_or").join(links))
+        return tr("crisis.footer_lead") + " · ".join(parts)
     except Exception:
         return md_escape(footer_text())
 

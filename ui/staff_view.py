@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from screening.i18n import LANGUAGE_NAMES_EN
 from screening.review import (
     TABLE_COLUMNS,
     Entry,
@@ -249,7 +250,8 @@ def show_detail(entry: Entry, make_pdf: PdfMaker) -> None:
         f"Record #{entry.number} · file: {entry.source} · "
         f"name: {record.display_name or '(none given)'} · "
         f"status: {'completed' if record.status == 'completed' else 'in progress'} · "
-        f"date: {(record.created_at or '—')[:10]}"
+        f"date: {(record.created_at or '—')[:10]} · "
+        f"answered in: {LANGUAGE_NAMES_EN.get(record.language, record.language)}"
     )
     if record.mismatches:
         st.warning(

@@ -42,7 +42,7 @@ STREAMLIT_INLINE_SCRIPT_HASH = "sha256-THxz9J9+wf7rhwR2YkXJoSZ13UCmYyC+3lNDv2+8u
 #: A test fails when either changes.
 WIZARD_SCRIPT_HASHES = (
     "sha256-T++tIYRukX55azrBdRxiD/87pnfAjdW1VbTKda3TLM4=",
-    "sha256-7kvwqLOEtpYJSb8plA73KEMQ6bQ+LyCkJN2+Z/yMNnE=",
+    "sha256-/YO2o9vuWpJ4hCCcEwnX5qeYUX77ZHfzMxmTQWaYy1Y=",
 )
 
 CSP_DIRECTIVES: tuple[str, ...] = (

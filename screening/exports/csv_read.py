@@ -179,6 +179,7 @@ def read_csv(
             out.append(problem(where, E.REVIEW_CSV_ROW_SHAPE, cells=len(raw), expected=len(header)))
             continue
         cells = dict.fromkeys(ADDED_IN_1_1, "")  # absent from older exports: not answered
+        cells["language"] = ""  # absent from exports before Spanish: English
         cells.update({col: unescape_cell(c) for col, c in zip(header, raw, strict=True)})
         try:
             answers = _row_answers(cells, qn)
@@ -186,7 +187,7 @@ def read_csv(
             out.append(problem(where, E.REVIEW_CSV_BAD_CELL, column=exc.column, why=exc.why))
             continue
         obj: dict[str, Any] = {"answers": answers, "result": _stored_result(cells)}
-        for key in ("status", "created_at", "app_version", "questionnaire_version"):
+        for key in ("status", "created_at", "app_version", "questionnaire_version", "language"):
             if cells[key]:
                 obj[key] = cells[key]
         if "created_at" in obj:
@@ -214,7 +215,8 @@ def _check_header(header: list[str], name: str) -> None:
             "set Unicode (UTF-8), then save it as CSV UTF-8)"
         )
         raise RecordError(E.CSV_WRONG_HEADER, name=name, why=why)
-    missing = [c for c in CSV_COLUMNS if c not in header and c not in ADDED_IN_1_1]
+    optional = ADDED_IN_1_1 | {"language"}  # older exports lack these columns
+    missing = [c for c in CSV_COLUMNS if c not in header and c not in optional]
     unexpected = [c for c in header if c not in CSV_COLUMNS]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if not (missing or unexpected or duplicated):

@@ -344,12 +344,59 @@ def _section_items(
     return items
 
 
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+TRANSLATED = ("text", "display", "title", "copyright")
+
+
+def _translation(language: str, content: str) -> dict[str, Any]:
+    return {
+        "url": TRANSLATION,
+        "extension": [
+            {"url": "lang", "valueCode": language},
+            {"url": "content", "valueString": content},
+        ],
+    }
+
+
+def add_translations(english: Any, other: Any, language: str) -> None:
+    """Mark every text of ``english`` that reads differently in ``other`` (the same resource
+    built from a translated questionnaire) with the standard translation extension on its
+    primitive (``_text``, ``_display``, ``_title``), in place."""
+    if isinstance(english, dict) and isinstance(other, dict):
+        for key, value in list(english.items()):
+            theirs = other.get(key)
+            if key in TRANSLATED and isinstance(value, str) and isinstance(theirs, str):
+                if theirs != value:
+                    element = english.setdefault(f"_{key}", {})
+                    element.setdefault("extension", []).append(_translation(language, theirs))
+            else:
+                add_translations(value, theirs, language)
+    elif isinstance(english, list) and isinstance(other, list):
+        for mine, theirs in zip(english, other, strict=False):
+            add_translations(mine, theirs, language)
+
+
 def questionnaire_resource(
-    questionnaire: Questionnaire | None = None, *, region: str = DEFAULT_REGION
+    questionnaire: Questionnaire | None = None,
+    *,
+    region: str = DEFAULT_REGION,
+    translations: tuple[str, ...] = ("es",),
 ) -> dict[str, Any]:
     """The questionnaire definition as a FHIR R4 Questionnaire (a JSON-ready dict), with
-    the crisis lines of ``region`` (us, uk, ca, au, eu)."""
-    qn = questionnaire or load_questionnaire()
+    the crisis lines of ``region`` (us, uk, ca, au, eu), in English with the
+    ``translations`` of the bundled questionnaire as translation extensions (a
+    questionnaire passed in is exported as it is)."""
+    if questionnaire is None:
+        resource = _resource(load_questionnaire(), region)
+        resource["language"] = "en"
+        for language in translations:
+            other = _resource(load_questionnaire(language=language), region)
+            add_translations(resource, other, language)
+        return resource
+    return _resource(questionnaire, region)
+
+
+def _resource(qn: Questionnaire, region: str) -> dict[str, Any]:
     system = answer_system(qn)
     items = []
     for section in qn.sections:

@@ -36,6 +36,7 @@ from collections.abc import Iterator, Mapping
 from screening.crisis import DEFAULT_REGION
 from screening.exports.crisis_text import crisis_text
 from screening.exports.fhir_codes import AUDITC_ITEMS, CRISIS_ITEM, LOINC_CODES, NONE_CODE
+from screening.i18n import t
 from screening.questionnaire import Condition, Question, Questionnaire, load_questionnaire
 
 REDCAP_COLUMNS = (
@@ -114,10 +115,10 @@ def _both(*logic: str) -> str:
     return " and ".join(f"({x})" if " or " in x else x for x in present)
 
 
-def _choices(q: Question) -> str:
+def _choices(q: Question, language: str) -> str:
     options = [(str(o.code), o.label) for o in q.choices]
     if q.type == "multi":
-        options.append((NONE_CODE, q.none_label or "None of these"))
+        options.append((NONE_CODE, q.none_label or t("redcap.none", language)))
     return " | ".join(f"{code}, {label}" for code, label in options)
 
 
@@ -130,6 +131,7 @@ def _row(
     logic: str = "",
     required: bool | None = None,
     label: str | None = None,
+    language: str = "en",
 ) -> dict[str, str]:
     row = dict.fromkeys(REDCAP_COLUMNS, "")
     row["Variable / Field Name"] = field
@@ -150,11 +152,11 @@ def _row(
         annotations.append(f"@CHARLIMIT={q.max_length}")
     elif q.type == "multi":
         row["Field Type"] = "checkbox"
-        row["Choices, Calculations, OR Slider Labels"] = _choices(q)
+        row["Choices, Calculations, OR Slider Labels"] = _choices(q, language)
         annotations.append(f"@NONEOFTHEABOVE='{NONE_CODE}'")
     else:
         row["Field Type"] = "dropdown" if len(q.choices) >= DROPDOWN_FROM else "radio"
-        row["Choices, Calculations, OR Slider Labels"] = _choices(q)
+        row["Choices, Calculations, OR Slider Labels"] = _choices(q, language)
     if q.id in LOINC_CODES and field == q.id:
         annotations.append(f"LOINC {LOINC_CODES[q.id]}")
     row["Field Annotation"] = " ".join(annotations)
@@ -202,9 +204,11 @@ def dictionary_rows(
             own = branching_logic(q.enabled_when, q.enabled_behavior, qn.by_id)
             logic = _both(section_logic, own)
             if q.type == "repeat":
-                yield from _trial_rows(q, section.id, header, logic)
+                yield from _trial_rows(q, section.id, header, logic, qn.language)
             else:
-                yield _row(q, field=q.id, form=section.id, header=header, logic=logic)
+                yield _row(
+                    q, field=q.id, form=section.id, header=header, logic=logic, language=qn.language
+                )
             header = ""
             if q.id in calcs:
                 field, label, equation = calcs[q.id]
@@ -223,17 +227,19 @@ def _crisis_row(form: str, header: str, logic: str, region: str) -> dict[str, st
     return row
 
 
-def _trial_rows(q: Question, form: str, header: str, logic: str) -> Iterator[dict[str, str]]:
+def _trial_rows(
+    q: Question, form: str, header: str, logic: str, language: str
+) -> Iterator[dict[str, str]]:
     count = Question(
         id=TRIAL_COUNT,
         type="integer",
-        text=f"{q.text}: how many? (0 if none)",
+        text=t("redcap.how_many", language, text=q.text),
         help=q.help,
         required=q.required,
         min=q.min_items or 0,
         max=q.max_items,
     )
-    yield _row(count, field=TRIAL_COUNT, form=form, header=header, logic=logic)
+    yield _row(count, field=TRIAL_COUNT, form=form, header=header, logic=logic, language=language)
     for n in range(1, (q.max_items or 0) + 1):
         shown = _both(logic, f"[{TRIAL_COUNT}] >= {n}")
         rename = {s.id: f"trial{n}_{s.id}" for s in q.items}
@@ -243,9 +249,10 @@ def _trial_rows(q: Question, form: str, header: str, logic: str) -> Iterator[dic
                 sub,
                 field=rename[sub.id],
                 form=form,
-                header=f"{q.item_label or 'Entry'} {n}" if i == 0 else "",
+                header=f"{q.item_label or t('redcap.entry', language)} {n}" if i == 0 else "",
                 logic=_both(shown, own),
-                label=f"{q.item_label or 'Entry'} {n}: {sub.text}",
+                label=f"{q.item_label or t('redcap.entry', language)} {n}: {sub.text}",
+                language=language,
             )
 
 
@@ -253,7 +260,10 @@ def data_dictionary(
     questionnaire: Questionnaire | None = None, *, region: str = DEFAULT_REGION
 ) -> bytes:
     """The REDCap data dictionary as UTF-8 CSV bytes (header row + one row per field), with
-    the crisis lines of ``region`` (us, uk, ca, au, eu)."""
+    the crisis lines of ``region`` (us, uk, ca, au, eu).
+
+    The Spanish variant is ``data_dictionary(load_questionnaire(language="es"))``: the same
+    fields, codes and branching logic, with Spanish labels and notes."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=REDCAP_COLUMNS, lineterminator="\r\n")
     writer.writeheader()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screening.answers import is_enabled, prune, section_enabled
+from screening.i18n import t
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
 
 from .harness import settle, wait_idle
@@ -32,9 +33,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 QN: Questionnaire = load_questionnaire()
-REVIEW_TITLE = "Check your answers"
-RESULTS_TITLE = "Your summary"
-CRISIS_TITLE = "Support is available right now"
+LANGUAGE = "en"  # the language the journey is driven in (use_language); English by default
+REVIEW_TITLE = t("flow.review_title")
+RESULTS_TITLE = t("results.title")
+CRISIS_TITLE = t("crisis.title")
 CRISIS_PANEL = ".st-key-crisis-panel"
 STEP_ERROR = "before you go on"
 MAX_STEPS = 20
@@ -67,39 +69,70 @@ def heading(page: Page, text: str) -> Locator:
 # --------------------------------------------------------------------------- the flow
 
 
-def steps_for(answers: Mapping[str, Any], qn: Questionnaire = QN) -> list[str]:
+def use_language(language: str) -> None:
+    """Drive the next journeys in ``language`` (labels and titles are looked up in it).
+
+    The page itself is switched with ``choose_language``; call ``use_language("en")`` after.
+    """
+    global QN, LANGUAGE, REVIEW_TITLE, RESULTS_TITLE, CRISIS_TITLE, START_TITLE
+    LANGUAGE = language
+    QN = load_questionnaire(language=language)
+    REVIEW_TITLE = t("flow.review_title", language)
+    RESULTS_TITLE = t("results.title", language)
+    CRISIS_TITLE = t("crisis.title", language)
+    START_TITLE = t("start.title", language)
+
+
+def choose_language(page: Page, language: str, where: str = "start") -> None:
+    """Pick a language with the switch on the start page or in the sidebar."""
+    from screening.i18n import LANGUAGE_NAMES
+
+    name = LANGUAGE_NAMES[language]  # type: ignore[index]
+    scope = page.locator(f".{key_class(f'lang:{where}')}")
+    scope.get_by_text(name, exact=True).click()
+    from playwright.sync_api import expect
+
+    expect(scope.get_by_role("radio", name=name, exact=True)).to_be_checked()
+    settle(page)
+
+
+def steps_for(answers: Mapping[str, Any], qn: Questionnaire | None = None) -> list[str]:
     """Section ids of the steps these answers lead through, in order."""
+    qn = qn or QN
     pruned = prune(dict(answers), qn)
     return [s.id for s in qn.sections if section_enabled(s.id, pruned, qn)]
 
 
 def answers_before(
-    section_id: str, answers: Mapping[str, Any], qn: Questionnaire = QN
+    section_id: str, answers: Mapping[str, Any], qn: Questionnaire | None = None
 ) -> dict[str, Any]:
     """The answers given on the steps before ``section_id`` (what the page knows on arrival)."""
+    qn = qn or QN
     order = [s.id for s in qn.sections]
     earlier = set(order[: order.index(section_id)])
     return {k: v for k, v in answers.items() if k in qn.by_id and qn.by_id[k].section in earlier}
 
 
-def step_title(section_id: str, answers: Mapping[str, Any], qn: Questionnaire = QN) -> str:
+def step_title(section_id: str, answers: Mapping[str, Any], qn: Questionnaire | None = None) -> str:
     """The h1 of a step on arrival, from the earlier answers: "Step 3 of 10 — Safety follow-up".
 
     The count includes the steps that the answers so far enable (the safety step appears
     once PHQ-9 item 9 is above "Not at all").
     """
+    qn = qn or QN
     known = answers_before(section_id, answers, qn)
     steps = steps_for(known, qn)
     if section_id not in steps:
         raise JourneyError(f"step {section_id!r} is not shown for these answers")
     title = qn.section_by_id[section_id].title
-    return f"Step {steps.index(section_id) + 1} of {len(steps) + 1} — {title}"
+    number, total = steps.index(section_id) + 1, len(steps) + 1
+    return t("step.title", LANGUAGE, number=number, total=total, section=title)
 
 
-def review_title(answers: Mapping[str, Any], qn: Questionnaire = QN) -> str:
+def review_title(answers: Mapping[str, Any], qn: Questionnaire | None = None) -> str:
     """The h1 of the review step."""
     total = len(steps_for(answers, qn)) + 1
-    return f"Step {total} of {total} — {REVIEW_TITLE}"
+    return t("step.title", LANGUAGE, number=total, total=total, section=REVIEW_TITLE)
 
 
 def current_title(page: Page) -> str:
@@ -123,7 +156,7 @@ def _expect_heading(page: Page, text: str) -> None:
 
 def start(page: Page, answers: Mapping[str, Any] | None = None) -> None:
     """Press Start on the start page and wait for step 1."""
-    main(page).get_by_role("button", name="Start", exact=True).click()
+    main(page).get_by_role("button", name=t("start.start", LANGUAGE), exact=True).click()
     _expect_heading(page, step_title(QN.sections[0].id, answers or {}))
 
 
@@ -307,7 +340,7 @@ def download_button(page: Page, key: str) -> Locator:
 # --------------------------------------------------------------------------- starting over
 
 
-START_TITLE = "Ketamine and esketamine pre-screening"
+START_TITLE = t("start.title")
 PROGRESS_FILE = "screening-progress.json"
 
 

@@ -20,16 +20,17 @@ from screening import (
     validate_answers,
 )
 from screening.questionnaire import Question, Questionnaire
+from ui.lang import tr
 
-#: How a number question is named in its message ("Enter an age from 10 to 120").
-NUMBER_NOUNS = {
-    "age_years": "an age",
-    "weeks": "a number of weeks",
-    "dose_mg_per_day": "a daily dose",
-    "bp_systolic": "the top number",
-    "bp_diastolic": "the bottom number",
-    "drug_use_times": "a number of times",
-}
+#: Number questions named in their message ("Enter an age from 10 to 120"): checks.noun_<id>.
+NUMBER_NOUNS = (
+    "age_years",
+    "weeks",
+    "dose_mg_per_day",
+    "bp_systolic",
+    "bp_diastolic",
+    "drug_use_times",
+)
 
 
 def question_at(path: AnswerPath, qn: Questionnaire) -> Question | None:
@@ -73,41 +74,38 @@ def clean_answers(
 def missing_message(q: Question | None) -> str:
     """What to say when a required answer is missing."""
     if q is None:
-        return "Please answer this question."
+        return tr("checks.answer")
     if q.type == "repeat":
-        return (
-            "Please add each antidepressant you have taken during this episode, or tick "
-            "“I have not taken any antidepressant during this episode”."
-        )
+        return tr("checks.repeat")
     if q.type == "multi":
-        return "Please choose at least one answer, or “None of these”."
+        return tr("checks.multi")
     if q.required_when and not q.required:
-        return "Please add this number too, or clear the number above."
+        return tr("checks.pair")
     if q.type == "integer":
-        return f"Please {_range(q)}"
+        return tr("checks.number", range=_range(q))
     if q.type == "text":
-        return "Please type an answer."
-    return "Please choose an answer."
+        return tr("checks.text")
+    return tr("checks.choose")
 
 
 def _range(q: Question) -> str:
     """``enter an age from 10 to 120 years.``"""
-    noun = NUMBER_NOUNS.get(q.id, "a whole number")
+    noun = tr(f"checks.noun_{q.id}" if q.id in NUMBER_NOUNS else "checks.noun_default")
     unit = f" {q.unit}" if q.unit and q.unit not in noun else ""
-    return f"enter {noun} from {q.min} to {q.max}{unit}."
+    return tr("checks.range", noun=noun, min=q.min, max=q.max, unit=unit)
 
 
 def invalid_message(q: Question | None, problem: Problem) -> str:
     """What to say when an answer has the wrong form, by its code."""
     if q is not None and q.type == "integer":
         if problem.error is ErrorCode.ANSWER_OUT_OF_RANGE:
-            return f"That number is outside the range of this question. Please {_range(q)}"
-        return f"Please type digits only (no letters or decimals): {_range(q)}"
+            return tr("checks.out_of_range", range=_range(q))
+        return tr("checks.digits", range=_range(q))
     if q is not None and q.type == "text" and q.max_length is not None:
-        return f"Please shorten this to {q.max_length} characters or fewer."
+        return tr("checks.shorten", max=q.max_length)
     if q is not None and q.is_choice:
-        return "Please choose one of the answers shown."
-    return "This answer could not be used. Please change it."
+        return tr("checks.choose_shown")
+    return tr("checks.unusable")
 
 
 def step_problems(
@@ -133,5 +131,5 @@ def problem_label(path: AnswerPath, qn: Questionnaire) -> str:
     text = q.text if q is not None else str(path)
     owner = qn.by_id.get(path.question)
     if path.entry is not None and owner is not None:
-        return f"{owner.item_label or 'Entry'} {path.entry + 1}: {text}"
+        return f"{owner.item_label or tr('checks.entry')} {path.entry + 1}: {text}"
     return text

@@ -20,22 +20,11 @@ from typing import Any
 import streamlit as st
 
 from ui.common import crisis_region, md_escape
+from ui.lang import current, tr
 
-TITLE = "Support is available right now"
-INTRO = (
-    "You told us you have had thoughts of being better off dead or of hurting yourself. "
-    "Thank you for saying so. You do not have to go through this alone, and you do not need "
-    "to finish this questionnaire first. These services are free and confidential, "
-    "day and night:"
-)
-FALLBACK = (
-    "If you are in danger now, call your local emergency number or go to the nearest "
-    "emergency department. You can also talk to your doctor, or to someone you trust."
-)
 KEY = "crisis-panel"
 BAR_KEY = "crisis-bar"
 INLINE_KEY = "crisis-inline"
-INLINE_TITLE = "Support is available now"
 
 
 def should_show(state: Mapping[str, Any]) -> bool:
@@ -51,32 +40,37 @@ def should_show(state: Mapping[str, Any]) -> bool:
 
 def _links(resource: Any) -> list[str]:
     links = []
+    number = md_escape(resource.number)
     if resource.tel_link():
-        links.append(f"[Call {md_escape(resource.number)}]({resource.tel_link()})")
+        links.append(f"[{tr('crisis.call', number=number)}]({resource.tel_link()})")
     if resource.sms_link():
-        word = f" {md_escape(resource.sms_body)} to" if resource.sms_body else ""
-        links.append(f"[Text{word} {md_escape(resource.number)}]({resource.sms_link()})")
+        text = (
+            tr("crisis.text_word", word=md_escape(resource.sms_body), number=number)
+            if resource.sms_body
+            else tr("crisis.text", number=number)
+        )
+        links.append(f"[{text}]({resource.sms_link()})")
     if "chat" in resource.how and resource.url:
-        links.append(f"[Chat online]({resource.url})")
+        links.append(f"[{tr('crisis.chat')}]({resource.url})")
     return links
 
 
 def resources_markdown() -> str:
-    """The resources of the deployment's region as markdown, with tel:/sms: links.
+    """The resources of the deployment's region as markdown, with tel:/sms: links, in the
+    person's language (Spanish-language routes for Spanish).
 
     Raises when the resources file cannot be read (the caller falls back).
     """
     region = crisis_region()
+    language = current()
     lines = [
         f"- **{md_escape(r.name)}**: {md_escape(r.description)}  \n  " + " · ".join(_links(r))
-        for r in region.resources
+        for r in region.resources_in(language)
         if not r.emergency
     ]
-    e = region.emergency
-    lines.append(
-        f"\n**If you or someone else is in immediate danger, call "
-        f"[{md_escape(e.number)}]({e.tel_link()}) now.**"
-    )
+    e = region.emergency_in(language)
+    danger = tr("crisis.danger", number=md_escape(e.number), link=e.tel_link())
+    lines.append(f"\n**{danger}**")
     return "\n".join(lines)
 
 
@@ -86,9 +80,12 @@ def bar_markdown() -> str:
     Raises when the resources file cannot be read (the caller falls back).
     """
     region = crisis_region()
-    links = [link for r in region.resources if not r.emergency for link in _links(r)[:2]]
-    e = region.emergency
-    links.append(f"Emergency: [{md_escape(e.number)}]({e.tel_link()})")
+    language = current()
+    links = [
+        link for r in region.resources_in(language) if not r.emergency for link in _links(r)[:2]
+    ]
+    e = region.emergency_in(language)
+    links.append(tr("crisis.emergency", number=md_escape(e.number), link=e.tel_link()))
     return " · ".join(links)
 
 
@@ -98,16 +95,16 @@ def render(slot: Any, *, compact: bool = False) -> None:
         body = resources_markdown()
         bar = bar_markdown()
     except Exception:
-        body = bar = md_escape(FALLBACK)
+        body = bar = md_escape(tr("crisis.fallback"))
     if compact:
         with slot, st.container(border=True, key=BAR_KEY):
-            st.markdown(f"**{TITLE}:** {bar}")
-            with st.expander("More ways to get support"):
+            st.markdown(f"**{tr('crisis.title')}:** {bar}")
+            with st.expander(tr("crisis.more")):
                 st.markdown(body)
         return
     with slot, st.container(border=True, key=KEY):
-        st.header(TITLE, anchor=False)
-        st.markdown(md_escape(INTRO))
+        st.header(tr("crisis.title"), anchor=False)
+        st.markdown(md_escape(tr("crisis.intro")))
         st.markdown(body)
 
 
@@ -118,8 +115,8 @@ def render_inline() -> None:
         bar = bar_markdown()
         body = resources_markdown()
     except Exception:
-        bar, body = "", md_escape(FALLBACK)
+        bar, body = "", md_escape(tr("crisis.fallback"))
     with st.container(border=True, key=INLINE_KEY):
-        st.markdown(f"**{INLINE_TITLE}:** {bar}")
-        st.markdown(md_escape(INTRO))
+        st.markdown(f"**{tr('crisis.inline_title')}:** {bar}")
+        st.markdown(md_escape(tr("crisis.intro")))
         st.markdown(body)

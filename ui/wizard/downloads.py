@@ -29,6 +29,7 @@ import screening
 from screening import build_record, dump_record, prune
 from screening.record import FORMAT, FORMAT_VERSION
 from ui.common import guarded
+from ui.lang import current, tr
 from ui.wizard import state as S
 from ui.wizard.checks import clean_answers
 from ui.wizard.flow import questionnaire
@@ -42,7 +43,8 @@ Builder = Callable[[dict[str, Any]], bytes]
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    """One download of the summary: built from the record dict on click."""
+    """One download of the summary: built from the record dict on click (``label``: the
+    catalogue key of its button)."""
 
     label: str
     file_name: str
@@ -54,7 +56,11 @@ def _pdf(record: dict[str, Any]) -> bytes:
     from screening.exports.pdf import summary_pdf
     from ui.common import clinic_settings
 
-    return summary_pdf(record, generated_at=datetime.now(UTC), settings=clinic_settings()[0])
+    # In the person's language (the record says which); staff formats stay English.
+    language = str(record.get("language", "en"))
+    return summary_pdf(
+        record, generated_at=datetime.now(UTC), settings=clinic_settings()[0], language=language
+    )
 
 
 def _csv(record: dict[str, Any]) -> bytes:
@@ -70,13 +76,11 @@ def _fhir(record: dict[str, Any]) -> bytes:
     return (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-SUMMARY = Export(
-    "Summary to bring to your clinician (PDF)", "screening-summary.pdf", "application/pdf", _pdf
-)
+SUMMARY = Export("downloads.summary", "screening-summary.pdf", "application/pdf", _pdf)
 FOR_STAFF = (
-    Export("Spreadsheet row (CSV)", "screening-summary.csv", "text/csv", _csv),
+    Export("downloads.csv", "screening-summary.csv", "text/csv", _csv),
     Export(
-        "For health-record systems (FHIR, JSON)",
+        "downloads.fhir",
         "screening-fhir.json",
         "application/fhir+json",
         _fhir,
@@ -90,11 +94,15 @@ def make_record(
     status: str | None = None,
     step: str | None = None,
     changes: list[Any] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The record dict for the answers as they are now (invalid values left out).
+    """The record dict for the answers as they are now (invalid values left out), in
+    ``language`` (default: this session's; pass it from a download callable, which runs
+    without the session).
 
     If the result cannot be worked out, the record holds the answers only.
     """
+    language = language or current()
     qn = questionnaire()
     answers, _ = clean_answers(raw, qn)
     created = datetime.now(UTC)
@@ -107,9 +115,11 @@ def make_record(
             status=status,  # type: ignore[arg-type]
             progress_step=step,
             answer_changes=changes or (),
+            language=language,
         )
     except Exception:  # a fault in scoring must not cost the person their answers
-        return answers_only_record(answers, created, status=status, step=step)
+        record = answers_only_record(answers, created, status=status, step=step)
+        return {**record, "language": language}
 
 
 def answers_only_record(
@@ -136,24 +146,31 @@ def answers_only_record(
     return record
 
 
-def record_bytes(raw: Mapping[str, Any], changes: list[Any] | None = None) -> bytes:
+def record_bytes(
+    raw: Mapping[str, Any], changes: list[Any] | None = None, language: str | None = None
+) -> bytes:
     """The record file (status from the answers: completed or in_progress)."""
-    return dump_record(make_record(raw, changes=changes))
+    return dump_record(make_record(raw, changes=changes, language=language))
 
 
-def progress_bytes(raw: Mapping[str, Any], step: str, changes: list[Any] | None = None) -> bytes:
+def progress_bytes(
+    raw: Mapping[str, Any],
+    step: str,
+    changes: list[Any] | None = None,
+    language: str | None = None,
+) -> bytes:
     """A progress file: the record with status in_progress and the step to resume at."""
-    return dump_record(make_record(raw, status="in_progress", step=step, changes=changes))
+    return dump_record(
+        make_record(raw, status="in_progress", step=step, changes=changes, language=language)
+    )
 
 
 def _saved_notice(count: int, step: str) -> None:
     section = questionnaire().section_by_id.get(step)
-    where = f" up to the step “{section.title}”" if section is not None else ""
-    st.session_state[S.NOTICE] = (
-        f"Your progress file ({PROGRESS_FILE}) holds {count} "
-        f"{'answer' if count == 1 else 'answers'}{where}. To continue later, open it with "
-        "“Resume from a saved file” on the start page. Keep it private: anyone who has the "
-        "file can read your answers."
+    where = tr("downloads.saved_where", section=section.title) if section is not None else ""
+    answers = tr("downloads.answer_one") if count == 1 else tr("downloads.answer_many")
+    st.session_state[S.NOTICE] = tr(
+        "downloads.saved", file=PROGRESS_FILE, count=count, answers=answers, where=where
     )
 
 
@@ -163,9 +180,10 @@ def save_progress_button(step: str) -> None:
     state = st.session_state
     snapshot = S.answers_copy(state)
     changes = S.changes(state)
+    language = current()
     st.download_button(
-        "Save my progress to a file",
-        data=guarded(PROGRESS_FILE, lambda: progress_bytes(snapshot, step, changes)),
+        tr("downloads.save"),
+        data=guarded(PROGRESS_FILE, lambda: progress_bytes(snapshot, step, changes, language)),
         file_name=PROGRESS_FILE,
         mime=JSON,
         on_click=_saved_notice,
@@ -181,21 +199,19 @@ def result_downloads() -> None:
     snapshot = S.answers_copy(state)
     changes = S.changes(state)
     _button(SUMMARY, snapshot, changes, primary=True)
+    language = current()
     st.download_button(
-        "Your answers file (JSON)",
-        data=guarded(RECORD_FILE, lambda: record_bytes(snapshot, changes)),
+        tr("downloads.record"),
+        data=guarded(RECORD_FILE, lambda: record_bytes(snapshot, changes, language)),
         file_name=RECORD_FILE,
         mime=JSON,
         on_click="ignore",
         key="wiz:download_record",
         icon=":material/download:",
     )
-    st.caption(
-        "Open the answers file on the start page later (“Resume from a saved file”) to change "
-        "your answers or see this summary again."
-    )
-    with st.expander("For clinic staff: CSV and FHIR files"):
-        st.caption("The same answers and summary, for a clinic's spreadsheet or health records.")
+    st.caption(tr("downloads.record_note"))
+    with st.expander(tr("downloads.staff")):
+        st.caption(tr("downloads.staff_note"))
         for export in FOR_STAFF:
             _button(export, snapshot, changes)
 
@@ -203,10 +219,12 @@ def result_downloads() -> None:
 def _button(
     export: Export, snapshot: dict[str, Any], changes: list[Any], *, primary: bool = False
 ) -> None:
+    language = current()
     st.download_button(
-        export.label,
+        tr(export.label),
         data=guarded(
-            export.file_name, lambda: export.build(make_record(snapshot, changes=changes))
+            export.file_name,
+            lambda: export.build(make_record(snapshot, changes=changes, language=language)),
         ),
         file_name=export.file_name,
         mime=export.mime,

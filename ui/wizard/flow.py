@@ -13,15 +13,15 @@ import streamlit as st
 
 from screening import load_questionnaire, prune, section_enabled
 from screening.questionnaire import Questionnaire, Section
+from ui.lang import current, tr
 from ui.wizard import state as S
 from ui.wizard.checks import step_problems
 
-REVIEW_TITLE = "Check your answers"
-
 
 def questionnaire() -> Questionnaire:
-    """The parsed questionnaire (parsed once per process: static data)."""
-    return load_questionnaire()
+    """The parsed questionnaire in this session's language (parsed once per process and
+    language: static data). Ids, codes and logic are the same in every language."""
+    return load_questionnaire(language=current())
 
 
 def answers() -> dict[str, Any]:
@@ -150,17 +150,13 @@ def cancel_clear() -> None:
 def clear() -> None:
     """Wipe every answer and go back to the start page."""
     S.clear_all(st.session_state)
-    st.session_state[S.NOTICE] = "Your answers have been cleared from this session."
+    st.session_state[S.NOTICE] = tr("flow.cleared")
     show("start")
 
 
 def confirm_clear_box() -> None:
     """The question after "Clear my answers": nothing is wiped by one click."""
-    st.warning(
-        "This removes every answer from this session, and it cannot be undone. Download "
-        "anything you want to keep first. Clear your answers now?",
-        icon=":material/warning:",
-    )
+    st.warning(tr("flow.confirm_clear"), icon=":material/warning:")
     with st.container(horizontal=True, key="confirm-clear"):
-        st.button("No, keep my answers", key="wiz:clear_no", type="primary", on_click=cancel_clear)
-        st.button("Yes, clear my answers", key="wiz:clear_yes", on_click=clear)
+        st.button(tr("flow.keep"), key="wiz:clear_no", type="primary", on_click=cancel_clear)
+        st.button(tr("flow.clear"), key="wiz:clear_yes", on_click=clear)

@@ -6,21 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from screening.questionnaire import Question, Questionnaire
+from ui.lang import tr
 
-NONE_OF_THESE = "None of these"
-NO_TRIALS = "None during this episode"
-
-SCORE_NAMES = {
-    "phq9_total": "PHQ-9 total",
-    "phq9_band": "PHQ-9 band",
-    "failed_adequate_trials": "Full antidepressant trials without enough benefit",
-    "possibly_adequate_trials": "Antidepressant trials that may count",
-    "msm_total": "Approximate Maudsley staging score",
-    "msm_band": "Approximate Maudsley staging band",
-    "auditc_total": "AUDIT-C total",
-    "auditc_positive": "AUDIT-C above the usual cut-off",
-    "partial_response_trials": "Full trials that helped moderately",
-}
+#: Scores named in words (format.score_<key>).
+SCORE_NAMES = (
+    "phq9_total",
+    "phq9_band",
+    "failed_adequate_trials",
+    "possibly_adequate_trials",
+    "msm_total",
+    "msm_band",
+    "auditc_total",
+    "auditc_positive",
+    "partial_response_trials",
+)
 
 
 def answer_text(q: Question, value: Any) -> str | None:
@@ -31,10 +30,10 @@ def answer_text(q: Question, value: Any) -> str | None:
         return f"{value} {q.unit}" if q.unit else str(value)
     if q.type == "multi":
         if not value:
-            return q.none_label or NONE_OF_THESE
+            return q.none_label or tr("format.none")
         return "; ".join(q.label_of(code) for code in value)
     if q.type == "repeat":
-        return NO_TRIALS if not value else f"{len(value)} entered"
+        return tr("format.no_trials") if not value else tr("format.entered", count=len(value))
     if q.type == "text":
         return str(value)
     return q.label_of(value)
@@ -43,25 +42,25 @@ def answer_text(q: Question, value: Any) -> str | None:
 def trial_lines(q: Question, value: list[Mapping[str, Any]], qn: Questionnaire) -> list[str]:
     """One plain line per trial entry (it may hold free text: render with st.text)."""
     lines = []
-    item = q.item_label or "Antidepressant"
+    item = q.item_label or tr("trials.item")
     for index, entry in enumerate(value):
         parts = []
         med = entry.get("medication")
         if med == "other":
             other = entry.get("medication_other")
-            parts.append(f"Other: {other}" if other else "Other (name not given)")
+            parts.append(tr("format.other", name=other) if other else tr("format.other_unnamed"))
         elif med is not None:
             medication = qn.medication_by_code.get(str(med))
             parts.append(medication.picker_label if medication else str(med))
         else:
-            parts.append("Medicine not chosen")
+            parts.append(tr("format.not_chosen"))
         weeks = entry.get("weeks")
         if weeks is not None:
-            parts.append(f"{weeks} weeks at the recommended dose")
+            parts.append(tr("format.weeks", weeks=weeks))
         for sub_id, words in (
-            ("took_as_prescribed", "Taken as prescribed"),
-            ("benefit", "Helped"),
-            ("status", "Now"),
+            ("took_as_prescribed", tr("format.took")),
+            ("benefit", tr("format.helped")),
+            ("status", tr("format.now")),
         ):
             sub = q.item_by_id.get(sub_id)
             if sub is not None and entry.get(sub_id) is not None:
@@ -75,7 +74,7 @@ def evidence_text(key: str, value: Any, qn: Questionnaire) -> str:
     q = qn.by_id.get(key)
     if q is not None:
         return f"{q.text} — {answer_text(q, value)}"
-    name = SCORE_NAMES.get(key, key)
+    name = tr(f"format.score_{key}") if key in SCORE_NAMES else key
     if isinstance(value, bool):
-        return f"{name}: {'yes' if value else 'no'}"
+        return f"{name}: {tr('format.yes') if value else tr('format.no')}"
     return f"{name}: {value}"

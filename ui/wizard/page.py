@@ -13,13 +13,9 @@ import contextlib
 
 import streamlit as st
 
+from ui.lang import current, switcher, tr
 from ui.wizard import crisis_panel
 from ui.wizard.scripts import PAGE_SCRIPT, SCROLL_SCRIPT
-
-PLAIN_ERROR = (
-    "Sorry, something went wrong on this page. Your answers are still in this session. "
-    "Try again, or go back to the start page."
-)
 
 
 def main() -> None:
@@ -32,10 +28,12 @@ def main() -> None:
         view, step = state.get("wiz:view"), state.get("wiz:step")
         full = view == "results" or (view == "step" and step == "phq9")
         crisis_panel.render(top, compact=not full)
+    with contextlib.suppress(Exception), st.sidebar:
+        switcher("sidebar")
     try:
         _view()
     except Exception:
-        st.error(PLAIN_ERROR, icon=":material/error:")
+        st.error(tr("page.error"), icon=":material/error:")
         _safe_home_button()
 
 
@@ -50,6 +48,7 @@ def _view() -> None:
     if S.answers(state):  # leaving or reloading the page asks first (PAGE_SCRIPT)
         with st.container(key="answers-held"):  # an empty one is not drawn; CSS hides it
             st.html('<span aria-hidden="true"></span>')
+    st.html(f'<span hidden data-page-lang="{current()}"></span>')  # the page's lang (PAGE_SCRIPT)
     notice = state.pop(S.NOTICE, None)
     if notice:  # our own words; any file name in it is escaped where it is written
         st.success(str(notice), icon=":material/check_circle:")
@@ -76,4 +75,4 @@ def _safe_home_button() -> None:
         st.session_state["wiz:view"] = "start"
 
     with contextlib.suppress(Exception):
-        st.button("Go to the start page", key="wiz:home", on_click=home)
+        st.button(tr("page.home"), key="wiz:home", on_click=home)

@@ -8,13 +8,11 @@ import streamlit as st
 
 from screening import is_enabled, is_required, missing_answers, prune
 from ui.common import md_escape
+from ui.lang import tr
 from ui.wizard import flow
 from ui.wizard.checks import clean_answers
 from ui.wizard.downloads import save_progress_button
 from ui.wizard.format import answer_text, trial_lines
-
-NOT_ANSWERED = "Not answered"
-NEEDED = "Not answered yet: this question needs an answer."
 
 
 def _answers(section_id: str, pruned: dict[str, Any]) -> None:
@@ -33,7 +31,9 @@ def _answers(section_id: str, pruned: dict[str, Any]) -> None:
         value = pruned.get(q.id)
         question = f"**{md_escape(q.text)}**"
         if value is None:
-            answer = f"*{NEEDED}*" if is_required(q, pruned) else NOT_ANSWERED
+            answer = (
+                f"*{tr('review.needed')}*" if is_required(q, pruned) else tr("review.not_answered")
+            )
             pending.append(f"{question}  \n{answer}")
         elif q.type == "repeat" and value:
             pending.append(question)
@@ -55,36 +55,36 @@ def render(raw: dict[str, Any]) -> None:
     pruned = prune(valid, qn)
     sections = flow.enabled_sections(pruned, qn)
     total = len(sections) + 1
-    st.title(f"Step {total} of {total} — {flow.REVIEW_TITLE}", anchor=False)
+    title = tr("step.title", number=total, total=total, section=tr("flow.review_title"))
+    st.title(title, anchor=False)
     st.progress(1.0)
-    st.markdown(
-        "Here is every answer you gave. To change something, use **Edit** beside its part; "
-        "you will come back here afterwards."
-    )
+    st.markdown(tr("review.intro"))
     missing = missing_answers(pruned, qn)
     if missing:
-        st.warning(
-            f"{len(missing)} {'answer is' if len(missing) == 1 else 'answers are'} still "
-            "needed (marked below). You can still see your summary, but it will say that more "
-            "answers are needed.",
-            icon=":material/warning:",
-        )
+        count = len(missing)
+        words = tr("review.missing_one") if count == 1 else tr("review.missing_many", count=count)
+        st.warning(words, icon=":material/warning:")
     for section in sections:
         with st.container(border=True, key=f"review-{section.id}"):
             head, button = st.columns([5, 1], vertical_alignment="center")
             head.header(section.title, anchor=False)
             button.button(
-                "Edit",
+                tr("review.edit"),
                 key=f"wiz:edit:{section.id}",
-                help=f"Change your answers about: {section.title}",
+                help=tr("review.edit_help", section=section.title),
                 on_click=flow.edit,
                 args=(section.id,),
             )
             _answers(section.id, pruned)
     with st.container(horizontal=True, key="review-nav"):
-        st.button("Back", key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_review)
         st.button(
-            "See my summary",
+            tr("review.back"),
+            key="wiz:back",
+            icon=":material/arrow_back:",
+            on_click=flow.back_review,
+        )
+        st.button(
+            tr("review.results"),
             type="primary",
             key="wiz:results",
             icon=":material/arrow_forward:",

@@ -3,7 +3,9 @@ exactly these, by their sha256 (tests/test_deploy_nginx.py checks the hashes).
 
 ``SCROLL_SCRIPT`` runs after each change of view: back to the top, focus on the heading.
 ``PAGE_SCRIPT`` is installed once per page: a link in the problem summary moves focus to
-its question, and leaving or reloading the page while answers are held asks first.
+its question, leaving or reloading the page while answers are held asks first, and the
+page's ``lang`` follows the language chosen (a ``data-page-lang`` marker), so screen readers
+read Spanish pages with a Spanish voice.
 """
 
 SCROLL_SCRIPT = """<script>
@@ -39,6 +41,12 @@ PAGE_SCRIPT = """<script>
       event.returnValue = "";
     }
   });
+  var setLang = function () {
+    var lang = doc.querySelector("[data-page-lang=es]") ? "es" : "en";
+    if (doc.documentElement.lang !== lang) { doc.documentElement.lang = lang; }
+  };
+  new win.MutationObserver(setLang).observe(doc.body, {childList: true, subtree: true});
+  setLang();
 })();
 </script>"""
 

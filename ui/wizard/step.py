@@ -9,6 +9,7 @@ import streamlit as st
 from screening import AnswerPath, is_enabled, prune
 from screening.questionnaire import Question, Section
 from ui.common import md_escape
+from ui.lang import tr
 from ui.wizard import flow
 from ui.wizard import state as S
 from ui.wizard.checks import problem_label, step_problems
@@ -35,7 +36,7 @@ def render(raw: dict[str, Any]) -> None:
     section = flow.current_step(pruned, qn)
     number = [s.id for s in sections].index(section.id) + 1
     total = len(sections) + 1
-    st.title(f"Step {number} of {total} — {section.title}", anchor=False)
+    st.title(tr("step.title", number=number, total=total, section=section.title), anchor=False)
     st.progress(number / total)
     if section.intro:
         st.markdown(md_escape(section.intro))
@@ -60,10 +61,7 @@ def _problem_summary(problems: dict[AnswerPath, str]) -> None:
     """What needs attention, each a link that moves focus to its question."""
     qn = flow.questionnaire()
     count = len(problems)
-    lines = [
-        f"**{count} {'answer needs' if count == 1 else 'answers need'} your attention** "
-        "before you go on:"
-    ]
+    lines = [tr("step.attention_one") if count == 1 else tr("step.attention_many", count=count)]
     lines += [f"- [{md_escape(problem_label(path, qn))}](#{anchor(path)})" for path in problems]
     st.error("\n".join(lines), icon=":material/error:")
 
@@ -90,16 +88,18 @@ def _support_under_item9() -> None:
 def _navigation(section: Section) -> None:
     state = st.session_state
     with st.container(horizontal=True, key="step-nav"):
-        st.button("Back", key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_step)
+        st.button(
+            tr("step.back"), key="wiz:back", icon=":material/arrow_back:", on_click=flow.back_step
+        )
         if state.get(S.FROM_REVIEW):
             st.button(
-                "Save and return to the review",
+                tr("step.return"),
                 key="wiz:return",
                 icon=":material/checklist:",
                 on_click=flow.save_and_review,
             )
         st.button(
-            "Next",
+            tr("step.next"),
             type="primary",
             key="wiz:next",
             icon=":material/arrow_forward:",
@@ -109,14 +109,10 @@ def _navigation(section: Section) -> None:
 
 def _save_or_clear(step: str) -> None:
     state = st.session_state
-    st.caption(
-        "Nothing is kept on our server. To finish later, save your progress to a file on your "
-        "device, then choose “Resume from a saved file” on the start page. Anyone who has the "
-        "file can read your answers."
-    )
+    st.caption(tr("step.save_note"))
     with st.container(horizontal=True, key="step-save"):
         save_progress_button(step)
         if not state.get(S.CONFIRM_CLEAR):
-            st.button("Clear my answers", key="wiz:clear", on_click=flow.ask_clear)
+            st.button(tr("step.clear"), key="wiz:clear", on_click=flow.ask_clear)
     if state.get(S.CONFIRM_CLEAR):
         flow.confirm_clear_box()

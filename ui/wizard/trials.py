@@ -15,18 +15,9 @@ import streamlit as st
 from screening import AnswerPath, assess_trial, conditions_hold
 from screening.questionnaire import Question
 from ui.common import md_escape
+from ui.lang import tr
 from ui.wizard import state as S
 from ui.wizard.widgets import answer_of, render_input, show_problem
-
-ADEQUATE_TRIAL = (
-    "**What counts as a full (“adequate”) trial?** Clinicians usually count an "
-    "antidepressant as properly tried when you took it on most days, at the dose your "
-    "prescriber recommended, for at least 6 weeks. If it was 4 or 5 weeks, or you are not "
-    "sure you took it as prescribed, it may still count: a clinician will check. Less than "
-    "4 weeks usually does not count yet. Add every antidepressant you tried anyway: the "
-    "details help your clinician."
-)
-NO_TRIALS_LABEL = "I have not taken any antidepressant during this episode"
 
 
 def _add_row() -> None:
@@ -52,20 +43,15 @@ def trial_note(entry: Mapping[str, object]) -> str | None:
     if not assessment.complete:
         return None
     if assessment.adequate:
-        return (
-            "This counts as a full trial: at least 6 weeks at the recommended dose, as prescribed."
-        )
+        return tr("trials.full")
     if assessment.possibly_adequate:
-        return "This may count as a full trial. A clinician will check the details with you."
-    return (
-        "This is shorter than a full trial (usually 6 weeks or more, taken as prescribed). "
-        "It is still useful for your clinician to know."
-    )
+        return tr("trials.maybe")
+    return tr("trials.short")
 
 
 def _trial_row(q: Question, row: int, index: int, problems: Mapping[str, str]) -> None:
     """One antidepressant: a bordered box of inputs."""
-    item = q.item_label or "Antidepressant"
+    item = q.item_label or tr("trials.item")
     entries = S.trial_entries(st.session_state)
     entry = entries[index] if index < len(entries) else {}
     with st.container(border=True, key=f"trial-{row}"):
@@ -81,7 +67,7 @@ def _trial_row(q: Question, row: int, index: int, problems: Mapping[str, str]) -
         if note:
             st.caption(md_escape(note))
         st.button(
-            f"Remove {item.lower()} {index + 1}",
+            tr("trials.remove", item=item.lower(), number=index + 1),
             key=f"wiz:remove:{row}",
             icon=":material/delete:",
             on_click=_remove_row,
@@ -93,11 +79,8 @@ def render_trials(q: Question, problems: Mapping[AnswerPath, str]) -> None:
     """The repeat question ``ad_trials``; ``problems`` by path (``ad_trials[0].weeks``)."""
     state = st.session_state
     st.markdown(f"**{md_escape(q.text)}**")
-    st.caption(
-        "Add one entry for each antidepressant you have tried since this episode began, "
-        "including the one you take now. Your best estimate is fine."
-    )
-    st.info(ADEQUATE_TRIAL, icon=":material/info:")
+    st.caption(tr("trials.caption"))
+    st.info(tr("trials.adequate"), icon=":material/info:")
     rows = S.trial_rows(state)
     for index, row in enumerate(rows):
         row_problems = {
@@ -109,17 +92,15 @@ def render_trials(q: Question, problems: Mapping[AnswerPath, str]) -> None:
     limit = q.max_items or 15
     if len(rows) < limit:
         st.button(
-            "Add an antidepressant" if not rows else "Add another antidepressant",
+            tr("trials.add_first") if not rows else tr("trials.add_another"),
             key="wiz:add_trial",
             icon=":material/add:",
             on_click=_add_row,
         )
     else:
-        st.caption(
-            f"You have added the most this form takes ({limit}). Your clinician can add more."
-        )
+        st.caption(tr("trials.limit", limit=limit))
     if not rows:
         key = S.none_key(q.id)
         S.seed(state, key, S.answers(state).get(q.id) == [])
-        st.checkbox(NO_TRIALS_LABEL, key=key, on_change=_none_changed, args=(q.id,))
+        st.checkbox(tr("trials.no_trials"), key=key, on_change=_none_changed, args=(q.id,))
     show_problem(problems.get(q.id))

@@ -18,9 +18,9 @@ import streamlit as st
 
 from screening.questionnaire import Question
 from ui.common import label_escape, md_escape
+from ui.lang import tr
 from ui.wizard import state as S
 
-NONE_LABEL = "None of these"
 SELECTBOX_OVER = 8  # a single question with more options than this gets a searchable picker
 
 
@@ -33,7 +33,7 @@ def show_problem(message: str | None) -> None:
 def number_hint(q: Question) -> str:
     """The range of a number question, said before anyone errs."""
     unit = f" {q.unit}" if q.unit else ""
-    return f"A whole number from {q.min} to {q.max}{unit}."
+    return tr("widgets.number_hint", min=q.min, max=q.max, unit=unit)
 
 
 def show_help(q: Question) -> None:
@@ -96,7 +96,9 @@ def render_input(
     S.seed(st.session_state, key, S.widget_value(q, value))
     common: dict[str, Any] = {"key": key, "on_change": on_change, "args": args}
     if q.type == "integer":
-        st.text_input(label(q), placeholder=q.unit or "Type a number", max_chars=12, **common)
+        st.text_input(
+            label(q), placeholder=q.unit or tr("widgets.type_number"), max_chars=12, **common
+        )
     elif q.type == "text" and q.multiline:
         st.text_area(label(q), max_chars=q.max_length, **common)
     elif q.type == "text":
@@ -107,7 +109,7 @@ def render_input(
             options=q.codes_in_order,
             index=None,
             format_func=q.label_of,
-            placeholder="Type to search, or choose from the list",
+            placeholder=tr("widgets.search"),
             **common,
         )
     else:  # single, ynu, ynp
@@ -150,7 +152,7 @@ def render_multi(q: Question, value: Any) -> None:
     none = S.none_key(q.id)
     S.seed(st.session_state, none, value == [])
     st.checkbox(
-        label_escape(q.none_label or NONE_LABEL),
+        label_escape(q.none_label or tr("widgets.none")),
         key=none,
         on_change=_multi_changed,
         args=(q, none),

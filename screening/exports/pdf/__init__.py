@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from screening.exports._common import RecordLike, as_loaded
 from screening.exports.pdf import fonts
-from screening.exports.pdf.content import DEFAULT_CLINIC, NOT_A_DIAGNOSIS, TITLE, Summary
+from screening.exports.pdf.content import NOT_A_DIAGNOSIS, TITLE, Summary
 from screening.exports.pdf.layout import Layout, Page
 from screening.exports.pdf.tagging import Tagger
 from screening.exports.pdf.wording import when
@@ -40,21 +40,31 @@ def summary_pdf(
     settings: ClinicSettings | None = None,
     region: str | None = None,
     questionnaire: Questionnaire | None = None,
+    language: str = "en",
 ) -> bytes:
     """The summary PDF of one record (a LoadedRecord, a record object, or a Result).
 
     ``generated_at`` must be timezone-aware and is printed as given. ``clinic_name`` and
     ``region`` default to ``settings`` (then "Your clinic" and "us"); the region chooses the
     crisis lines and the paper size (US Letter for us/ca, A4 otherwise).
+
+    ``language`` is the language of the patient-facing words (the person's own PDF); the
+    default, English, is the staff copy. Both print the language the person answered in;
+    the clinician notes stay English, and free text is printed as typed.
     """
     from fpdf import FPDF, ViewerPreferences
     from fpdf import __version__ as fpdf_version
 
+    from screening.i18n import language_of, t
+
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise ValueError("generated_at must be timezone-aware")
-    qn = questionnaire or load_questionnaire()
+    lang = language_of(language)
+    qn = questionnaire or load_questionnaire(language=lang)
     loaded = as_loaded(record, "summary", qn)
-    clinic = clinic_name or (settings.clinic_name if settings is not None else DEFAULT_CLINIC)
+    title = t("pdf.title", lang)
+    default_clinic = t("pdf.default_clinic", lang)
+    clinic = clinic_name or (settings.clinic_name if settings is not None else default_clinic)
     region_code = region or (settings.region if settings is not None else "us")
     letter = region_code in ("us", "ca")
     page = Page(215.9, 279.4) if letter else Page(210.0, 297.0)
@@ -64,21 +74,27 @@ def summary_pdf(
     pdf.str_alias_nb_pages = ""  # respondent text must print "{nb}" literally
     pdf.set_auto_page_break(False)
     pdf.set_margins(page.left, page.top, page.right)
-    subject = f"{NOT_A_DIAGNOSIS}. {qn.title}, version {qn.version}."
+    subject = t(
+        "pdf.subject",
+        lang,
+        note=t("pdf.not_a_diagnosis", lang),
+        title=qn.title,
+        version=qn.version,
+    )
     pdf.set_creation_date(generated_at.astimezone(UTC))
-    pdf.set_title(TITLE)
+    pdf.set_title(title)
     pdf.set_subject(subject)
     producer = f"fpdf2 {fpdf_version}"
     pdf.set_producer(producer)
-    pdf.set_xmp_metadata(_xmp(TITLE, subject, CREATOR, producer, generated_at))
-    pdf.set_lang("en")
+    pdf.set_xmp_metadata(_xmp(title, subject, CREATOR, producer, generated_at))
+    pdf.set_lang(lang)
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_creator(CREATOR)
     fonts.add_fonts(pdf)
 
-    running = f"{fonts.drawable(clinic)} · {TITLE} · {when(generated_at)}"
+    running = f"{fonts.drawable(clinic)} · {title} · {when(generated_at, lang)}"
     doc = Layout(pdf, page, running, Tagger(pdf))
-    summary = Summary(doc, loaded, qn, clinic, region_code, generated_at)
+    summary = Summary(doc, loaded, qn, clinic, region_code, generated_at, lang)
     doc.start()
     if loaded.result.crisis:
         summary.crisis_box()

@@ -37,16 +37,17 @@ from screening.exports.pdf.wording import (
     value_words,
     when,
 )
-from screening.questionnaire import Questionnaire
+from screening.i18n import t
+from screening.questionnaire import Questionnaire, load_questionnaire
 from screening.record import LoadedRecord, describe_change
-from screening.rules import KIND_TITLES, KINDS, OUTCOMES, RULE_BY_ID, Finding
+from screening.rules import KINDS, RULE_BY_ID, Finding, patient_words
 
 if TYPE_CHECKING:
     from screening.settings import ClinicSettings
 
-TITLE = "Ketamine and esketamine pre-screening summary"
-NOT_A_DIAGNOSIS = "Informational, not a diagnosis"
-DEFAULT_CLINIC = "Your clinic"
+TITLE = t("pdf.title")
+NOT_A_DIAGNOSIS = t("pdf.not_a_diagnosis")
+DEFAULT_CLINIC = t("pdf.default_clinic")
 CRISIS_RED: Color = (176, 0, 32)
 CRISIS_BG: Color = (253, 236, 234)
 
@@ -62,6 +63,7 @@ class Summary(Tables):
     clinic: str
     region: str
     generated_at: datetime
+    lang: str = "en"
 
     def crisis_box(self) -> None:
         from screening.crisis import load_crisis_resources
@@ -73,26 +75,25 @@ class Summary(Tables):
         lead = urgent or crisis
         assert lead is not None
         region = load_crisis_resources().region(self.region)
+        words = patient_words(self.lang)
+        lead_title, lead_text = words.finding(lead.id)
         runs = [
-            Text(lead.title, 13, "B", CRISIS_RED, role="H1"),
-            Text(lead.detail, 9.5, before=1.2),
+            Text(lead_title, 13, "B", CRISIS_RED, role="H1"),
+            Text(lead_text, 9.5, before=1.2),
         ]
         if urgent is not None and crisis is not None:
-            runs.append(Text(crisis.detail, 9.5, before=1.2))
-        runs.append(
-            Text(f"Crisis support ({region.name}), free, day and night:", 9.5, "B", before=2.0)
-        )
-        for r in region.resources:
+            runs.append(Text(words.finding(crisis.id)[1], 9.5, before=1.2))
+        name = region.name_in(self.lang)
+        runs.append(Text(self.w("crisis_support", region=name), 9.5, "B", before=2.0))
+        for r in region.resources_in(self.lang):
             runs.append(Text(f"• {service_name(r)} — {r.description}", 9.5, before=0.6, indent=2))
         said = "; ".join(
-            f"{short(k, self.qn)}: {value_words(k, self.answers[k], self.qn)}"
-            + (" (risk not assessed)" if self.answers[k] == "prefer_not_to_say" else "")
+            f"{short(k, self.qn, self.lang)}: {value_words(k, self.answers[k], self.qn, self.lang)}"
+            + (self.w("risk_not_assessed") if self.answers[k] == "prefer_not_to_say" else "")
             for k in ("phq9_9", "si_plan", "si_intent", "self_harm_recent")
             if k in self.answers
         )
-        runs.append(
-            Text(f"For the clinician — safety answers: {said}.", 8.5, "B", MUTED, before=2.0)
-        )
+        runs.append(Text(self.w("safety_answers", said=said), 8.5, "B", MUTED, before=2.0))
         self.doc.box(runs, fill=CRISIS_BG, border=CRISIS_RED, border_width=0.9)
         self.doc.y += 3
 
@@ -101,13 +102,14 @@ class Summary(Tables):
         changes = self.record.answer_changes
         if not changes:
             return
-        lines = [describe_change(c, self.qn) for c in changes]
+        # Said for staff, in English (the question's words as staff read them).
+        lines = [describe_change(c, load_questionnaire()) for c in changes]
         heading = "H2" if self.record.result.crisis else "H1"  # the first heading is H1
         runs = [
-            Text("Safety answers changed while answering", 10.5, "B", CRISIS_RED, role=heading),
+            Text(self.w("changed_title"), 10.5, "B", CRISIS_RED, role=heading),
             *(Text(f"• {line}", 9, before=0.6, indent=2) for line in lines),
             Text(
-                "For the clinician: ask about these answers; a changed answer may still matter.",
+                self.w("changed_note"),
                 8.5,
                 "B",
                 MUTED,
@@ -121,7 +123,7 @@ class Summary(Tables):
         doc = self.doc
         runs = [
             Text(self.text(self.clinic), 15, "B", NAVY),
-            Text(TITLE, 11.5, "B", INK, 0.8, role="H1"),
+            Text(self.w("title"), 11.5, "B", INK, 0.8, role="H1"),
         ]
         contact = []
         if settings is not None:
@@ -131,23 +133,24 @@ class Summary(Tables):
         if contact:
             runs.append(Text(self.text(" · ".join(contact)), 8, "", MUTED, 0.8))
         rec = self.record
-        meta = [f"Generated {when(self.generated_at)}"]
-        saved = stored_when(rec.created_at)
+        meta = [self.w("generated", when=when(self.generated_at, self.lang))]
+        saved = stored_when(rec.created_at, self.lang)
         if saved:
-            meta.append(f"answers saved {saved}")
-        meta.append(f"status: {rec.status.replace('_', ' ')}")
-        meta.append(f"{self.qn.title}, version {rec.questionnaire_version or self.qn.version}")
-        meta.append(f"rules {rec.result.rules_version}")
+            meta.append(self.w("saved", when=saved))
+        meta.append(self.w("status", status=self.w(f"status_{rec.status}")))
+        version = rec.questionnaire_version or self.qn.version
+        meta.append(self.w("version", title=self.qn.title, version=version))
+        meta.append(self.w("rules", version=rec.result.rules_version))
+        meta.append(self.w("language", language=self.w(f"language_{rec.language}")))
         runs.append(Text(" · ".join(meta), 8, "", MUTED, 1.2))
         name = rec.display_name
         if name:
-            runs.append(Text(f"Name or initials given: {self.text(name)}", 10, "B", INK, 1.8))
+            runs.append(Text(self.w("name", name=self.text(name)), 10, "B", INK, 1.8))
         doc.runs(runs)
         doc.runs(
             [
                 Text(
-                    "Information to discuss with a clinician. Informational, not a diagnosis: it "
-                    "does not decide whether any treatment is right for this person.",
+                    self.w("info"),
                     8.5,
                     "",
                     MUTED,
@@ -159,8 +162,7 @@ class Summary(Tables):
             doc.runs(
                 [
                     Text(
-                        "Note for staff: the stored result in the file differed from the result "
-                        "recomputed here (shown): " + self.text("; ".join(rec.mismatches)),
+                        self.w("mismatch", mismatches=self.text("; ".join(rec.mismatches))),
                         8,
                         "",
                         CRISIS_RED,
@@ -172,35 +174,40 @@ class Summary(Tables):
 
     def outcome(self) -> None:
         res = self.record.result
-        text = OUTCOMES[res.outcome]
+        title, text = patient_words(self.lang).outcomes[res.outcome]
         runs = [
-            Text(f"Outcome: {text.title}", 12, "B", NAVY, role="H2"),
-            Text(text.text, 9.5, before=1.0),
+            Text(self.w("outcome", title=title), 12, "B", NAVY, role="H2"),
+            Text(text, 9.5, before=1.0),
         ]
         if res.missing:
-            shown = [missing_label(p, self.qn) for p in res.missing[:12]]
-            more = f" … and {len(res.missing) - 12} more" if len(res.missing) > 12 else ""
-            runs.append(Text("Still to answer: " + "; ".join(shown) + more, 8.5, "", MUTED, 1.2))
+            shown = [missing_label(p, self.qn, self.lang) for p in res.missing[:12]]
+            extra = len(res.missing) - 12
+            more = self.w("more", count=extra) if extra > 0 else ""
+            still = self.w("still", items="; ".join(shown), more=more)
+            runs.append(Text(still, 8.5, "", MUTED, 1.2))
         self.doc.box(runs, fill=OUTCOME_BG, border=NAVY, border_width=0.4)
 
     def findings(self) -> None:
         res = self.record.result
-        self.doc.heading("Findings, with reasons and sources")
+        self.doc.heading(self.w("findings"))
+        kinds = patient_words(self.lang).kinds
         for kind in KINDS:
             found = res.by_kind(kind)
             if not found or kind == "crisis":
                 continue
             first = found[0]
-            self.doc.subheading(KIND_TITLES[kind], keep_with=self._finding_height(first))
+            self.doc.subheading(kinds[kind], keep_with=self._finding_height(first))
             for f in found:
                 self._finding(f)
 
     def _finding_runs(self, f: Finding) -> list[Text]:
+        title, detail = patient_words(self.lang).finding(f.id)
+        why = self.text(evidence_words(f, self.qn, self.lang))
         return [
-            Text(f.title, 9.5, "B", INK, 1.2, indent=2, role="H4"),
-            Text(f.detail, 9, before=0.4, indent=2),
-            Text(f"Why: {self.text(evidence_words(f, self.qn))}", 8, "", MUTED, 0.5, indent=2),
-            Text(f"Source: {f.source}", 8, "", MUTED, 0.2, indent=2),
+            Text(title, 9.5, "B", INK, 1.2, indent=2, role="H4"),
+            Text(detail, 9, before=0.4, indent=2),
+            Text(self.w("why", why=why), 8, "", MUTED, 0.5, indent=2),
+            Text(self.w("source", source=f.source), 8, "", MUTED, 0.2, indent=2),
         ]
 
     def _finding_height(self, f: Finding) -> float:
@@ -213,18 +220,17 @@ class Summary(Tables):
         notes = self.answers.get("notes_for_clinician")
         if not notes:
             return
-        self.doc.heading("The respondent's notes for the clinician", keep_with=12)
-        self.doc.runs([Text("Printed exactly as typed.", 7.5, "", MUTED)])
+        self.doc.heading(self.w("notes_title"), keep_with=12)
+        self.doc.runs([Text(self.w("notes_exact"), 7.5, "", MUTED)])
         self.doc.runs([Text(self.text(str(notes)), 9.5, before=1.2)])
 
     def clinician(self) -> None:
         doc = self.doc
-        doc.heading("For the clinician", keep_with=24)
+        doc.heading(self.w("clinician_title"), keep_with=24)
         doc.runs(
             [
                 Text(
-                    "Clinician-facing notes for each finding above. Scores are from self-report; "
-                    "confirm history, doses and durations with the person and their records.",
+                    self.w("clinician_intro"),
                     8.5,
                     "",
                     MUTED,
@@ -237,7 +243,7 @@ class Summary(Tables):
                 [
                     Text(f"{rule.title}  ({rule.id})", 9, "B", INK, 1.6, role="H3"),
                     Text(rule.clinician, 9, before=0.3),
-                    Text(f"Source: {rule.source}", 7.5, "", MUTED, 0.2),
+                    Text(t("pdf.source", source=rule.source), 7.5, "", MUTED, 0.2),
                 ],
                 keep=True,
             )
@@ -249,12 +255,12 @@ class Summary(Tables):
 
         pdf = self.doc.pdf
         attribution = self.qn.section_by_id["phq9"].attribution or ""
-        crisis = footer_line(load_crisis_resources().region(self.region))
+        crisis = footer_line(load_crisis_resources().region(self.region), self.lang)
         total = pdf.pages_count
         for number in range(1, total + 1):
             pdf.page = number
             with self.doc.tags.artifact("Pagination", "Footer"):
-                self._footer(f"Page {number} of {total}", crisis, attribution)
+                self._footer(self.w("page", number=number, total=total), crisis, attribution)
 
     def _footer(self, number_label: str, crisis: str, attribution: str) -> None:
         doc = self.doc
@@ -266,7 +272,7 @@ class Summary(Tables):
         pdf.line(page.left, y - 1.5, page.width - page.right, y - 1.5)
         room = width - doc.width_of(number_label, 7.5, "B") - 4
         doc.y = y
-        lines = doc.wrap(f"{NOT_A_DIAGNOSIS}. {crisis}", 7.5, "B", room)
+        lines = doc.wrap(f"{self.w('not_a_diagnosis')}. {crisis}", 7.5, "B", room)
         doc.draw_lines(lines, page.left, 7.5, "B", INK, split=False)
         after = doc.y
         doc.y = y

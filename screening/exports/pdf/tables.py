@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from screening.exports._common import TRIALS, label, medication_class, medication_name
 from screening.exports.pdf.layout import INK, MUTED, Text
-from screening.exports.pdf.wording import ANSWER_SECTIONS, BANDS, as_int, short
+from screening.exports.pdf.wording import ANSWER_SECTIONS, as_int, band_words, short
+from screening.i18n import t
 from screening.scoring import PHQ9_ITEMS, assess_trials, msm_parts
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ class Tables:
     doc: Layout
     record: LoadedRecord
     qn: Questionnaire
+    lang: str
+
+    def w(self, key: str, /, **fields: object) -> str:
+        """The words of ``pdf.<key>`` in the summary's language."""
+        return t(f"pdf.{key}", self.lang, **fields)
 
     @property
     def answers(self) -> Mapping[str, Any]:
@@ -36,7 +42,7 @@ class Tables:
     def scores(self) -> None:
         doc, qn, answers = self.doc, self.qn, self.answers
         scores = self.record.result.scores
-        doc.heading("Scores", keep_with=85)
+        doc.heading(self.w("scores"), keep_with=85)
         rows = []
         for i, item in enumerate(PHQ9_ITEMS, 1):
             q = qn.by_id[item]
@@ -45,7 +51,7 @@ class Tables:
                 [
                     str(i),
                     q.text,
-                    label(q, value) or "not answered",
+                    label(q, value) or self.w("not_answered"),
                     "" if value is None else str(value),
                 ]
             )
@@ -54,7 +60,7 @@ class Tables:
         rows.append(
             [
                 "",
-                "Total (0–27)" + (f", {BANDS.get(str(band), band)}" if band else ""),
+                self.w("phq9_total", band=f", {band_words(band, self.lang)}" if band else ""),
                 "",
                 "—" if total is None else str(total),
             ]
@@ -64,24 +70,29 @@ class Tables:
             rows.append(
                 [
                     "",
-                    "Difficulty caused by these problems",
+                    self.w("difficulty"),
                     label(diff, answers["phq9_difficulty"]),
                     "",
                 ]
             )
         doc.table(
-            [("#", 4, "L"), ("Item", 58, "L"), ("Answer", 24, "L"), ("Score", 8, "R")],
+            [
+                ("#", 4, "L"),
+                (self.w("col_item"), 58, "L"),
+                (self.w("col_answer"), 24, "L"),
+                (self.w("col_score"), 8, "R"),
+            ],
             rows,
             bold_rows=frozenset({9} | ({8} if as_int(answers.get("phq9_9")) else set())),
             keep=True,
-            title="PHQ-9 (last 2 weeks)",
+            title=self.w("phq9_title"),
         )
         self._msm()
         self._auditc()
 
     def _msm(self) -> None:
         doc, scores = self.doc, self.record.result.scores
-        title = "Maudsley Staging Method, approximate, from self-report"
+        title = self.w("msm_title")
         total = scores.get("msm_total")
         parts = msm_parts(
             self.answers,
@@ -90,23 +101,20 @@ class Tables:
         )
         if total is None or parts is None:
             failed = scores.get("failed_adequate_trials")
-            why = (
-                "no failed adequate antidepressant trial was reported"
-                if failed == 0
-                else "an answer it needs is missing"
-            )
+            why = self.w("msm_no_trial") if failed == 0 else self.w("msm_missing")
             doc.subheading(title, keep_with=6)
-            doc.runs([Text(f"Not computed: {why}.", 9)])
+            doc.runs([Text(self.w("not_computed", why=why), 9)])
             return
-        band = BANDS.get(str(scores.get("msm_band")), "")
+        msm_band = scores.get("msm_band")
+        band = band_words(msm_band, self.lang) if msm_band else ""
         doc.table(
             [
-                ("Duration", 1, "R"),
-                ("Severity", 1, "R"),
-                ("Failed treatments", 1.3, "R"),
-                ("Augmentation", 1.2, "R"),
-                ("ECT", 0.8, "R"),
-                ("Total (3–15)", 1.4, "R"),
+                (self.w("col_duration"), 1, "R"),
+                (self.w("col_severity"), 1, "R"),
+                (self.w("col_failures"), 1.3, "R"),
+                (self.w("col_augmentation"), 1.2, "R"),
+                (self.w("col_ect"), 0.8, "R"),
+                (self.w("col_msm_total"), 1.4, "R"),
             ],
             [
                 [
@@ -132,56 +140,60 @@ class Tables:
             rows.append(
                 [
                     q.text,
-                    label(q, value) or ("—" if item != "auditc_1" else "not answered"),
+                    label(q, value) or ("—" if item != "auditc_1" else self.w("not_answered")),
                     "" if value is None else str(value),
                 ]
             )
         total = scores.get("auditc_total")
         positive = scores.get("auditc_positive")
         verdict = (
-            "cut-off not known"
+            self.w("cut_unknown")
             if not isinstance(positive, bool)
-            else "at or above the cut-off"
+            else self.w("cut_above")
             if positive
-            else "below the cut-off"
+            else self.w("cut_below")
         )
         rows.append(
             [
-                f"Total (0–12), {verdict} (4 for men, 3 otherwise)",
+                self.w("audit_total", verdict=verdict),
                 "",
                 "—" if total is None else str(total),
             ]
         )
         doc.table(
-            [("Item", 62, "L"), ("Answer", 28, "L"), ("Score", 8, "R")],
+            [
+                (self.w("col_item"), 62, "L"),
+                (self.w("col_answer"), 28, "L"),
+                (self.w("col_score"), 8, "R"),
+            ],
             rows,
             bold_rows=frozenset({3}),
             keep=True,
-            title="AUDIT-C (past year)",
+            title=self.w("audit_title"),
         )
 
     def trials(self) -> None:
         doc, qn, answers = self.doc, self.qn, self.answers
         scores = self.record.result.scores
-        doc.heading("Antidepressants tried in this episode", keep_with=20)
+        doc.heading(self.w("trials_title"), keep_with=20)
         trials = answers.get(TRIALS)
         if trials is None:
-            doc.runs([Text("Not answered.", 9)])
+            doc.runs([Text(self.w("trials_not_answered"), 9)])
         elif not trials:
-            doc.runs([Text("No antidepressant taken during this episode.", 9)])
+            doc.runs([Text(self.w("trials_none"), 9)])
         else:
             q = qn.by_id[TRIALS]
             subs = q.item_by_id
             rows = []
             for n, (t, a) in enumerate(zip(trials, assess_trials(answers), strict=True), 1):
-                adequate = (
-                    "incomplete"
+                adequate = self.w(
+                    "adequate_incomplete"
                     if not a.complete
-                    else "yes"
+                    else "adequate_yes"
                     if a.adequate
-                    else "possibly"
+                    else "adequate_possibly"
                     if a.possibly_adequate
-                    else "no"
+                    else "adequate_no"
                 )
                 weeks, dose = t.get("weeks"), t.get("dose_mg_per_day")
                 rows.append(
@@ -200,24 +212,21 @@ class Tables:
             doc.table(
                 [
                     ("#", 4, "L"),
-                    ("Medication", 30, "L"),
-                    ("Class", 11, "L"),
-                    ("mg/day", 12, "R"),
-                    ("Weeks", 11, "R"),
-                    ("As prescribed", 19, "L"),
-                    ("Benefit", 44, "L"),
-                    ("Status", 40, "L"),
-                    ("Adequate?", 19, "L"),
+                    (self.w("col_medication"), 30, "L"),
+                    (self.w("col_class"), 11, "L"),
+                    (self.w("col_dose"), 12, "R"),
+                    (self.w("col_weeks"), 11, "R"),
+                    (self.w("col_prescribed"), 19, "L"),
+                    (self.w("col_benefit"), 44, "L"),
+                    (self.w("col_status"), 40, "L"),
+                    (self.w("col_adequate"), 19, "L"),
                 ],
                 rows,
             )
             doc.runs(
                 [
                     Text(
-                        "Adequate: at least 6 weeks at the recommended dose, taken as "
-                        "prescribed; possibly: 4–5 weeks, or 6+ weeks with adherence unsure. "
-                        "Failed: less than a clear response (benefit none, a little or "
-                        "moderate).",
+                        self.w("trials_note"),
                         7.5,
                         "",
                         MUTED,
@@ -230,8 +239,7 @@ class Tables:
             doc.runs(
                 [
                     Text(
-                        f"Distinct medicines with a failed adequate trial: {failed}; with a "
-                        f"possibly adequate failed trial only: {possible}.",
+                        self.w("trials_count", failed=failed, possible=possible),
                         9,
                         "B",
                         INK,
@@ -244,12 +252,12 @@ class Tables:
         from screening.answers import is_enabled
 
         doc, qn, answers = self.doc, self.qn, self.answers
-        doc.heading("Other answers", keep_with=25)
+        doc.heading(self.w("other_answers"), keep_with=25)
         rows: list[list[str]] = []
         groups: set[int] = set()
-        for section_id, title, only in ANSWER_SECTIONS:
+        for section_id, only in ANSWER_SECTIONS:
             start = len(rows)
-            rows.append([title, ""])
+            rows.append([self.w(f"sec_{section_id}"), ""])
             for q in qn.in_section(section_id):
                 if q.type == "repeat" or (only is not None and q.id not in only):
                     continue
@@ -257,15 +265,16 @@ class Tables:
                     continue
                 value = answers.get(q.id)
                 shown = (
-                    self.text(label(q, value))
+                    self.text(label(q, value, none=self.w("none")))
                     if value is not None
-                    else "not answered"
+                    else self.w("not_answered")
                     if q.required
                     else "—"
                 )
-                rows.append([short(q.id, qn), shown])
+                rows.append([short(q.id, qn, self.lang), shown])
             if len(rows) == start + 1:
                 rows.pop()
             else:
                 groups.add(start)
-        doc.table([("Question", 52, "L"), ("Answer", 48, "L")], rows, group_rows=frozenset(groups))
+        columns = [(self.w("col_question"), 52, "L"), (self.w("col_answer"), 48, "L")]
+        doc.table(columns, rows, group_rows=frozenset(groups))

@@ -1,5 +1,6 @@
 """Words shared by the pages of the summary PDF: labels of scores and bands, answers and
-evidence in words, dates."""
+evidence in words, dates. Every word is from the string catalogue (``pdf.*`` keys of
+``screening/data/strings``), in the summary's language."""
 
 from __future__ import annotations
 
@@ -8,95 +9,91 @@ from typing import Any
 
 from screening.errors import AnswerPath
 from screening.exports._common import label
+from screening.i18n import t
 from screening.questionnaire import Questionnaire
 from screening.rules import Finding
 from screening.scoring import PHQ9_ITEMS
 
-SCORE_LABELS: dict[str, str] = {
-    "phq9_total": "PHQ-9 total",
-    "phq9_band": "PHQ-9 band",
-    "failed_adequate_trials": "Failed adequate antidepressant trials",
-    "possibly_adequate_trials": "Possibly adequate failed trials",
-    "msm_total": "Approximate MSM total",
-    "msm_band": "Approximate MSM band",
-    "auditc_total": "AUDIT-C total",
-    "auditc_positive": "AUDIT-C at or above the cut-off",
-    "partial_response_trials": "Full trials with moderate (partial) benefit",
-}
-BANDS = {
-    "minimal": "minimal",
-    "mild": "mild",
-    "moderate": "moderate",
-    "moderately_severe": "moderately severe",
-    "severe": "severe",
-}
+SCORE_KEYS = (
+    "phq9_total",
+    "phq9_band",
+    "failed_adequate_trials",
+    "possibly_adequate_trials",
+    "msm_total",
+    "msm_band",
+    "auditc_total",
+    "auditc_positive",
+    "partial_response_trials",
+)
+BANDS = ("minimal", "mild", "moderate", "moderately_severe", "severe")
 ANSWER_SECTIONS = (
-    ("about", "About the respondent", ("age_years", "sex_at_birth", "pregnancy_status")),
-    ("history", "Depression history", None),
-    ("treatment", "Other treatment this episode", None),
-    ("medical", "Medical history", None),
-    (
-        "substances",
-        "Alcohol and drugs",
-        ("drug_use_times", "substance_problem_history", "ketamine_nonmedical"),
-    ),
-    ("medicines", "Medicines taken now", None),
-    (
-        "practical",
-        "Practical matters and preferences",
-        ("ride_home", "attend_twice_weekly", "route_interest"),
-    ),
+    ("about", ("age_years", "sex_at_birth", "pregnancy_status")),
+    ("history", None),
+    ("treatment", None),
+    ("medical", None),
+    ("substances", ("drug_use_times", "substance_problem_history", "ketamine_nonmedical")),
+    ("medicines", None),
+    ("practical", ("ride_home", "attend_twice_weekly", "route_interest")),
 )
 
 
-def when(moment: datetime) -> str:
+def band_words(band: object, lang: str = "en") -> str:
+    """A PHQ-9 or MSM band in words (``moderately severe``)."""
+    return t(f"pdf.band_{band}", lang) if band in BANDS else str(band)
+
+
+def when(moment: datetime, lang: str = "en") -> str:
     zone = moment.tzname() or ""
     zone = "UTC" if moment.utcoffset() is not None and not moment.utcoffset() else zone
-    return f"{moment.day} {moment:%b %Y, %H:%M} {zone}".strip()
+    month = t("pdf.months", lang).split()[moment.month - 1]
+    return f"{moment.day} {month} {moment:%Y, %H:%M} {zone}".strip()
 
 
 def as_int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def stored_when(text: str | None) -> str | None:
+def stored_when(text: str | None, lang: str = "en") -> str | None:
     if not text:
         return None
     try:
-        return when(datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC))
+        return when(datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC), lang)
     except ValueError:
         return text
 
 
-def short(key: str, qn: Questionnaire) -> str:
-    if key in SCORE_LABELS:
-        return SCORE_LABELS[key]
+def short(key: str, qn: Questionnaire, lang: str = "en") -> str:
+    if key in SCORE_KEYS:
+        return t(f"pdf.score_{key}", lang)
     q = qn.by_id.get(key)
     return q.short_label if q else key
 
 
-def value_words(key: str, value: Any, qn: Questionnaire) -> str:
+def value_words(key: str, value: Any, qn: Questionnaire, lang: str = "en") -> str:
     q = qn.by_id.get(key)
     if q is not None:
-        return label(q, value)
+        return label(q, value, none=t("pdf.none", lang))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t("pdf.yes", lang) if value else t("pdf.no", lang)
     if key.endswith("_band") and isinstance(value, str):
-        return BANDS.get(value, value)
+        return band_words(value, lang)
     return str(value)
 
 
-def evidence_words(f: Finding, qn: Questionnaire) -> str:
+def evidence_words(f: Finding, qn: Questionnaire, lang: str = "en") -> str:
     if not f.evidence:
-        return "Shown with every summary."
-    return "; ".join(f"{short(k, qn)}: {value_words(k, v, qn)}" for k, v in f.evidence.items())
+        return t("pdf.every_summary", lang)
+    return "; ".join(
+        f"{short(k, qn, lang)}: {value_words(k, v, qn, lang)}" for k, v in f.evidence.items()
+    )
 
 
-def missing_label(path: AnswerPath, qn: Questionnaire) -> str:
+def missing_label(path: AnswerPath, qn: Questionnaire, lang: str = "en") -> str:
     q = qn.by_id[path.question]
     if path.entry is not None:
         sub = q.item_by_id.get(path.sub or "")
-        return f"{q.item_label or 'Entry'} {path.entry + 1}: {sub.text if sub else path.sub}"
+        entry = q.item_label or t("pdf.entry", lang)
+        return f"{entry} {path.entry + 1}: {sub.text if sub else path.sub}"
     if path.question in PHQ9_ITEMS:
-        return f"PHQ-9 item {path.question[5:]}: {q.text}"
+        return t("pdf.phq9_item", lang, number=path.question[5:], text=q.text)
     return q.short_label
