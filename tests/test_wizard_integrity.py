@@ -87,6 +87,25 @@ def test_weeks_on_one_medicine(weeks: int, passes: bool) -> None:
         assert at.text_input(key=S.trial_key(row, "weeks")).value == str(weeks)
 
 
+def test_a_refused_number_counts_for_nothing_in_the_trial_note() -> None:
+    """A row with 9999 weeks says nothing about what it counts for (the field says the
+    range); with 8 weeks it is called a full trial again."""
+    answers = vignette("typical-trd")
+    at = start(new_app())
+    go_to_step(at, "treatment", answers)
+    fill_step(at, answers)
+    full = "This counts as a full trial"
+    notes = [c.value for c in at.caption if c.value.startswith(full)]
+    assert len(notes) == len(answers["ad_trials"])
+    row = at.session_state[S.TRIALS][0]
+    at.text_input(key=S.trial_key(row, "weeks")).set_value("9999")
+    run(at)
+    assert len([c for c in at.caption if c.value.startswith(full)]) == len(notes) - 1
+    at.text_input(key=S.trial_key(row, "weeks")).set_value("8")
+    run(at)
+    assert len([c for c in at.caption if c.value.startswith(full)]) == len(notes)
+
+
 def test_a_blood_pressure_of_400_is_refused_not_replaced() -> None:
     """A systolic of 400 is refused next to its field; nothing replaces it."""
     answers = {**vignette("typical-trd"), "bp_systolic": 400, "bp_diastolic": 90}

@@ -37,8 +37,21 @@ def _none_changed(question_id: str) -> None:
     S.set_answer(state, question_id, [] if state.get(S.none_key(question_id)) else None)
 
 
-def trial_note(entry: Mapping[str, object]) -> str | None:
-    """A plain sentence on what a complete row counts for (None while it is incomplete)."""
+def _numbers_in_range(q: Question, entry: Mapping[str, object]) -> bool:
+    """Whether every number typed in the row is a whole number within its range."""
+    numbers = [(sub, entry.get(sub.id)) for sub in q.items if sub.type == "integer"]
+    return all(
+        type(value) is int and (sub.min or 0) <= value <= (sub.max or value)
+        for sub, value in numbers
+        if value is not None
+    )
+
+
+def trial_note(q: Question, entry: Mapping[str, object]) -> str | None:
+    """A plain sentence on what a complete row counts for (None while it is incomplete or
+    a number in it is out of range: the field says so, and nothing is counted from it)."""
+    if not _numbers_in_range(q, entry):
+        return None
     assessment = assess_trial(0, entry)
     if not assessment.complete:
         return None
@@ -63,7 +76,7 @@ def _trial_row(q: Question, row: int, index: int, problems: Mapping[str, str]) -
             value = entry.get(sub.id)
             with st.container(key=f"answer-t{row}-{sub.id}"):
                 render_input(sub, key, value, _sub_changed, (row, sub, key), problems.get(sub.id))
-        note = trial_note(entry)
+        note = trial_note(q, entry)
         if note:
             st.caption(md_escape(note))
         st.button(
