@@ -478,3 +478,15 @@ def test_questionnaire_carries_spanish_translations() -> None:
     option = item["answerOption"][0]["valueCoding"]
     assert option["_display"]["extension"][0]["extension"][1]["valueString"] == "Ningún día"
     assert resource["language"] == "en"
+
+
+def test_crisis_item_carries_the_spanish_crisis_routes() -> None:
+    """The crisis display item says the English lines, with the Spanish routes (988 press
+    2, HOLA to 741741) as its translation."""
+    resource = questionnaire_resource()
+    (crisis,) = [i for i in items(resource) if i.get("linkId") == "crisis_resources"]
+    assert crisis["text"].startswith("Support is available now")
+    (ext,) = crisis["_text"]["extension"]
+    spanish = next(e["valueString"] for e in ext["extension"] if e["url"] == "content")
+    assert spanish.startswith("Hay apoyo disponible ahora")
+    assert "marque 2" in spanish and "HOLA" in spanish

@@ -207,3 +207,19 @@ def test_spanish_variant_same_fields_spanish_labels() -> None:
     assert [(r[field], r[logic]) for r in es] == [(r[field], r[logic]) for r in en]
     age = next(r for r in es if r[field] == "age_years")
     assert age["Field Label"] == "¿Cuántos años tiene?"
+
+
+def test_spanish_variant_gives_the_spanish_crisis_routes_and_labels() -> None:
+    """A Spanish-speaking person reads 988 in Spanish (press 2) with the safety questions;
+    the record id and the totals are labelled in Spanish too."""
+    from screening.exports.redcap import dictionary_rows
+    from screening.questionnaire import load_questionnaire
+
+    es = {r["Variable / Field Name"]: r for r in dictionary_rows(load_questionnaire(language="es"))}
+    crisis = es["crisis_resources"]["Field Label"]
+    assert crisis.startswith("Hay apoyo disponible ahora")
+    assert "marque 2" in crisis and "HOLA" in crisis and "911" in crisis
+    assert "Support is available" not in crisis
+    assert es["record_id"]["Field Label"] == "ID del registro"
+    assert es["phq9_total"]["Field Label"].startswith("Puntuación total del PHQ-9")
+    assert es["auditc_total"]["Field Label"].startswith("Puntuación total del AUDIT-C")

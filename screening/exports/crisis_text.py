@@ -8,8 +8,7 @@ nothing here holds a number of its own.
 from __future__ import annotations
 
 from screening.crisis import DEFAULT_REGION, CrisisResource, load_crisis_resources
-
-HEADING = "Support is available now"
+from screening.i18n import t
 
 
 def service_name(resource: CrisisResource) -> str:
@@ -20,14 +19,15 @@ def service_name(resource: CrisisResource) -> str:
     return f"{resource.name} ({resource.number})"
 
 
-def crisis_lines(region: str = DEFAULT_REGION) -> list[str]:
-    """The heading line and one line per service (name and how to reach it), in order."""
+def crisis_lines(region: str = DEFAULT_REGION, language: str = "en") -> list[str]:
+    """The heading line and one line per service (name and how to reach it), in order, for
+    a person reading ``language`` (in Spanish: the Spanish routes, e.g. 988 press 2)."""
     found = load_crisis_resources().region(region)
-    lines = [f"{HEADING}, free, day and night ({found.name}):"]
-    lines += [f"• {service_name(r)}: {r.description}" for r in found.resources]
+    lines = [t("exports.crisis_heading", language, region=found.name_in(language))]
+    lines += [f"• {service_name(r)}: {r.description}" for r in found.resources_in(language)]
     return lines
 
 
-def crisis_text(region: str = DEFAULT_REGION) -> str:
+def crisis_text(region: str = DEFAULT_REGION, language: str = "en") -> str:
     """The crisis lines as one text, a line each."""
-    return "\n".join(crisis_lines(region))
+    return "\n".join(crisis_lines(region, language))

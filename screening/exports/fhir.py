@@ -278,7 +278,7 @@ def _crisis_item(qn: Questionnaire, system: str, region: str) -> dict[str, Any]:
             for c in ("yes", "prefer_not_to_say")
         ]
     return {
-        **_display(CRISIS_ITEM, crisis_text(region)),
+        **_display(CRISIS_ITEM, crisis_text(region, qn.language)),
         "enableWhen": when,
         "enableBehavior": "any",
     }

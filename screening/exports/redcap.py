@@ -68,13 +68,13 @@ PHQ9_MATRIX = "phq9"
 PHQ9_MATRIX_ITEMS = frozenset(f"phq9_{n}" for n in range(1, 10))
 _PHQ9_TOTAL = " + ".join(f"[phq9_{n}]" for n in range(1, 10))
 _A1, _A2, _A3 = (f"[{i}]" for i in AUDITC_ITEMS)
-#: Totals as REDCap calc fields: (field, after which question, label, equation).
+#: Totals as REDCap calc fields: (field, after which question, label key, equation).
 CALC_FIELDS = (
-    ("phq9_total", "phq9_difficulty", "PHQ-9 total score (0–27)", _PHQ9_TOTAL),
+    ("phq9_total", "phq9_difficulty", "redcap.phq9_total", _PHQ9_TOTAL),
     (
         "auditc_total",
         AUDITC_ITEMS[-1],
-        "AUDIT-C total score (0–12)",
+        "redcap.auditc_total",
         f"if({_A1} = '', '', if({_A1} = 0, 0, {_A1} + {_A2} + {_A3}))",
     ),
 )
@@ -192,13 +192,13 @@ def dictionary_rows(
 ) -> Iterator[dict[str, str]]:
     """The data dictionary, one field per row: ``record_id``, then questionnaire order."""
     qn = questionnaire or load_questionnaire()
-    yield _plain(RECORD_ID, qn.sections[0].id, "text", "Record ID")
+    yield _plain(RECORD_ID, qn.sections[0].id, "text", t("redcap.record_id", qn.language))
     calcs = {after: (field, label, eq) for field, after, label, eq in CALC_FIELDS}
     for section in qn.sections:
         header = _header(section.title, section.intro)
         section_logic = branching_logic(section.enabled_when, section.enabled_behavior, qn.by_id)
         if section.id == "safety":
-            yield _crisis_row(section.id, header, section_logic, region)
+            yield _crisis_row(section.id, header, section_logic, region, qn.language)
             header = ""
         for q in qn.in_section(section.id):
             own = branching_logic(q.enabled_when, q.enabled_behavior, qn.by_id)
@@ -212,16 +212,18 @@ def dictionary_rows(
             header = ""
             if q.id in calcs:
                 field, label, equation = calcs[q.id]
-                yield _calc(field, section.id, label, equation)
+                yield _calc(field, section.id, t(label, qn.language), equation)
         if section.attribution:
             yield _plain(
                 f"{section.id}_attribution", section.id, "descriptive", section.attribution
             )
 
 
-def _crisis_row(form: str, header: str, logic: str, region: str) -> dict[str, str]:
+def _crisis_row(
+    form: str, header: str, logic: str, region: str, language: str
+) -> dict[str, str]:
     """The region's crisis lines, shown with the safety questions (item 9 above zero)."""
-    row = _plain(CRISIS_ITEM, form, "descriptive", crisis_text(region))
+    row = _plain(CRISIS_ITEM, form, "descriptive", crisis_text(region, language))
     row["Section Header"] = header
     row["Branching Logic (Show field only if...)"] = logic
     return row
