@@ -219,9 +219,7 @@ def dictionary_rows(
             )
 
 
-def _crisis_row(
-    form: str, header: str, logic: str, region: str, language: str
-) -> dict[str, str]:
+def _crisis_row(form: str, header: str, logic: str, region: str, language: str) -> dict[str, str]:
     """The region's crisis lines, shown with the safety questions (item 9 above zero)."""
     row = _plain(CRISIS_ITEM, form, "descriptive", crisis_text(region, language))
     row["Section Header"] = header
