@@ -63,11 +63,6 @@ class TrialAssessment(NamedTuple):
     possibly_adequate: bool
     failed: bool
 
-    @property
-    def counts_as_failed_adequate(self) -> bool:
-        """An adequate trial without a clear response."""
-        return self.complete and self.adequate and self.failed
-
 
 def assess_trial(index: int, trial: Mapping[str, Any]) -> TrialAssessment:
     """Adequacy of one trial; a trial missing a sub-answer counts for nothing."""

@@ -60,17 +60,6 @@ def load_clinic_settings() -> ClinicSettings:
     return _load(str(path) if path is not None else None)
 
 
-def settings_problem() -> str | None:
-    """The message of an invalid settings file, or None when the settings are usable."""
-    from screening.settings import SettingsError
-
-    try:
-        load_clinic_settings()
-    except SettingsError as exc:
-        return str(exc)
-    return None
-
-
 def require_settings() -> ClinicSettings:
     """The settings; on a broken file, show what is wrong and stop the page (no traceback)."""
     from screening.settings import SettingsError

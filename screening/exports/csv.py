@@ -264,11 +264,6 @@ def _row_cells(record: RecordLike, name: str) -> list[str]:
     return [escape_cell(_cell(value)) for value in values]
 
 
-def record_row(record: RecordLike, name: str = "record") -> dict[str, str]:
-    """The cells of one record, by column name (escaped against formula injection)."""
-    return dict(zip(CSV_COLUMNS, _row_cells(record, name), strict=True))
-
-
 def _line(cells: Iterable[str]) -> str:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerow(cells)

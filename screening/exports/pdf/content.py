@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 TITLE = t("pdf.title")
 NOT_A_DIAGNOSIS = t("pdf.not_a_diagnosis")
-DEFAULT_CLINIC = t("pdf.default_clinic")
 CRISIS_RED: Color = (176, 0, 32)
 CRISIS_BG: Color = (253, 236, 234)
 
