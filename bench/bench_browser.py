@@ -2,8 +2,7 @@
 
 A respondent opens the app (a fresh browser context each time: a first visit), the start
 page shows, they press Start, and the first question shows. The floor is a bare Streamlit
-script that shows one number input, served and opened the same way; a second floor is the
-same script with the app's TCP_NODELAY fix (ui/nodelay.py), which plain Streamlit lacks.
+script that shows one number input, served and opened the same way.
 
 Each wait is checked in the page on every animation frame (``wait_for_function`` with
 ``polling="raf"``), not with ``locator.wait_for``: Playwright retries a locator after 0, 20,
@@ -26,13 +25,6 @@ FIRST_QUESTION = ".st-key-q-age_years input"
 START = ".st-key-wiz-start button"
 BARE_APP = 'import streamlit as st\n\nst.number_input("How old are you?", value=None, key="age")\n'
 BARE_WIDGET = ".st-key-age input"
-BARE_NODELAY_APP = (
-    "import sys\n\nimport streamlit as st\n\n"
-    f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
-    "from ui.nodelay import no_delay_once  # noqa: E402\n\n"
-    "no_delay_once()\n"
-    'st.number_input("How old are you?", value=None, key="age")\n'
-)
 # In the page's own clock: Streamlit's scripts loaded and run (the same bundle for any app).
 SCRIPTS_RUN = "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000"
 # What Playwright calls visible: in the document, a non-empty box, not visibility:hidden.
@@ -112,30 +104,25 @@ def run(quick: bool) -> list[Row]:
     start_page: list[float] = []
     first: list[float] = []
     floor: list[float] = []
-    floor_nodelay: list[float] = []
     cached: list[float] = []
     cached_floor: list[float] = []
     scripts: list[float] = []
     scripts_floor: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
         (Path(tmp) / "bare.py").write_text(BARE_APP, encoding="utf-8")
-        (Path(tmp) / "bare_nodelay.py").write_text(BARE_NODELAY_APP, encoding="utf-8")
         with (
             h.running_app() as app,
             h.running_app(app_file="bare.py", cwd=Path(tmp)) as bare,
-            h.running_app(app_file="bare_nodelay.py", cwd=Path(tmp)) as bare_nodelay,
             h.chromium() as browser,
         ):
             for _ in range(2):  # warm the servers and the browser
                 _visit(browser, app.url, steps)
                 _visit(browser, bare.url, bare_steps)
-                _visit(browser, bare_nodelay.url, bare_steps)
             for _ in range(samples):
                 marks = _visit(browser, app.url, steps, scripts_run=scripts)
                 start_page.append(marks[0])
                 first.append(marks[1])
                 floor.append(_visit(browser, bare.url, bare_steps, scripts_run=scripts_floor)[0])
-                floor_nodelay.append(_visit(browser, bare_nodelay.url, bare_steps)[0])
                 again = _visit(browser, app.url, steps, reuse=True)
                 cached.append(again[1])
                 cached_floor.append(_visit(browser, bare.url, bare_steps, reuse=True)[0])
@@ -172,16 +159,6 @@ def run(quick: bool) -> list[Row]:
             p95(cached),
             floor=median(cached_floor),
             floor_name=f"{bare_name}, cached",
-        ),
-        Row(
-            SECTION,
-            "floor with the app's TCP_NODELAY fix (ui/nodelay.py)",
-            "s",
-            median(floor_nodelay),
-            p95(floor_nodelay),
-            floor=median(floor),
-            floor_name=bare_name,
-            note="the same bare script, first visit; plain Streamlit leaves Nagle's algorithm on",
         ),
         Row(
             SECTION,
