@@ -29,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from tests.browser.harness import (  # noqa: E402
+    RECORD_FILES_INPUT,
     STAFF_EMAIL,
     STAFF_SUBJECT,
     AppStartError,
@@ -83,7 +84,7 @@ def _staff_upload(page: Page) -> None:
     base = page.url.split("?", 1)[0].rstrip("/")
     open_staff(page, base)  # signs in through the local OpenID Connect provider
     files = [*good_files(), ("tampered.json", tampered_bytes()), *broken_files()[:4]]
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(RECORD_FILES_INPUT).first.set_input_files(
         [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in files]
     )
     wait_idle(page, expected=page.get_by_text("Files not loaded (4)"))

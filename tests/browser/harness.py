@@ -375,3 +375,8 @@ def open_staff(page: Page, base: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
     page.wait_for_selector(APP_SELECTOR, state="attached", timeout=timeout)  # back in the app
     open_app(page, f"{base}/staff", timeout)
     expect(signed).to_be_visible(timeout=timeout)
+
+
+#: The staff page's record-file uploader (not the folder uploader beside it, whose input has
+#: ``webkitdirectory``; the two may be drawn in either order).
+RECORD_FILES_INPUT = '[data-testid="stFileUploaderDropzoneInput"]:not([webkitdirectory])'

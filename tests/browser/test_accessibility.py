@@ -24,7 +24,7 @@ from screening.questionnaire import Question
 from tests.staff_data import broken_files, good_files
 
 from . import journeys as J
-from .harness import AppServer, open_app, open_staff
+from .harness import RECORD_FILES_INPUT, AppServer, open_app, open_staff
 
 BLOCKING = ("serious", "critical")
 STORY = "crisis"
@@ -178,7 +178,7 @@ def scans(app_server: AppServer, open_page: Callable[..., Page]) -> dict[str, li
     open_staff(page, app_server.url)
     found["staff-empty"] = scan(page)
     files = [*good_files()[:5], *broken_files()[:2]]
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(RECORD_FILES_INPUT).first.set_input_files(
         [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in files]
     )
     expect(page.get_by_text("Files not loaded (2)")).to_be_visible()

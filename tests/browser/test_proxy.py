@@ -30,6 +30,7 @@ from tests.conftest import vignette
 from tests.staff_data import record_bytes
 
 from .harness import (
+    RECORD_FILES_INPUT,
     AppServer,
     auth_secrets,
     free_port,
@@ -219,7 +220,7 @@ def upload_records(page: Page, proxy: Proxy) -> list[int]:
         lambda r: statuses.append(r.status) if "/_stcore/upload_file/" in r.url else None,
     )
     open_staff(page, proxy.url)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(RECORD_FILES_INPUT).first.set_input_files(
         [
             {"name": f"{v}.json", "mimeType": "application/json", "buffer": record_bytes(v)}
             for v in UPLOAD_VIGNETTES

@@ -9,13 +9,13 @@ from playwright.sync_api import Page
 
 from tests.staff_data import mixed_upload
 
-from .harness import AppServer, open_staff, wait_idle
+from .harness import RECORD_FILES_INPUT, AppServer, open_staff, wait_idle
 
 
 def load_mixed(page: Page, url: str) -> None:
     """Open the staff page and upload the mixed set of files."""
     open_staff(page, url)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(RECORD_FILES_INPUT).first.set_input_files(
         [{"name": n, "mimeType": "application/json", "buffer": b} for n, b in mixed_upload()]
     )
     wait_idle(page, expected=page.get_by_text("Files not loaded (9)"))

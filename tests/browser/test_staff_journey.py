@@ -20,7 +20,7 @@ from screening.rules import OUTCOMES
 from tests.staff_data import BROKEN, broken_files, record_bytes
 
 from . import journeys as J
-from .harness import AppServer, open_staff
+from .harness import RECORD_FILES_INPUT, AppServer, open_staff
 
 # Upload order puts the crisis records last: the table must move them to the top.
 GOOD = ("typical-trd", "aneurysm", "one-trial", "item9-passive", "urgent-intent")
@@ -77,7 +77,7 @@ def staff(
     page = open_page()
     open_staff(page, app_server.url)
     files = _uploads(sentinel)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    page.locator(RECORD_FILES_INPUT).first.set_input_files(
         [{"name": n, "mimeType": "application/octet-stream", "buffer": b} for n, b in files]
     )
     problems_title = f"Files not loaded ({len(REFUSED)})"
