@@ -55,6 +55,7 @@ _EXPORTS = {
     "DISCLAIMER": "screening.rules",
     "RULE_BY_ID": "screening.rules",
     "assess_trial": "screening.scoring",
+    "EVIDENCE_SCORE_KEYS": "screening.scoring",
     "load_crisis_resources": "screening.crisis",
     "ScreeningError": "screening.errors",
     "QuestionnaireError": "screening.errors",

@@ -23,6 +23,9 @@ SCORE_KEYS = (
     "auditc_total",
     "auditc_positive",
 )
+#: Every score a finding's evidence can name: the stored scores and the count of full
+#: trials that helped moderately (evidence only, not stored).
+EVIDENCE_SCORE_KEYS = (*SCORE_KEYS, "partial_response_trials")
 
 Scores = dict[str, int | str | bool | None]
 

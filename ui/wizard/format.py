@@ -5,21 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from screening import EVIDENCE_SCORE_KEYS
 from screening.questionnaire import Question, Questionnaire
 from ui.lang import tr
-
-#: Scores named in words (format.score_<key>).
-SCORE_NAMES = (
-    "phq9_total",
-    "phq9_band",
-    "failed_adequate_trials",
-    "possibly_adequate_trials",
-    "msm_total",
-    "msm_band",
-    "auditc_total",
-    "auditc_positive",
-    "partial_response_trials",
-)
 
 
 def answer_text(q: Question, value: Any) -> str | None:
@@ -74,7 +62,7 @@ def evidence_text(key: str, value: Any, qn: Questionnaire) -> str:
     q = qn.by_id.get(key)
     if q is not None:
         return f"{q.text} — {answer_text(q, value)}"
-    name = tr(f"format.score_{key}") if key in SCORE_NAMES else key
+    name = tr(f"format.score_{key}") if key in EVIDENCE_SCORE_KEYS else key
     if isinstance(value, bool):
         return f"{name}: {tr('format.yes') if value else tr('format.no')}"
     return f"{name}: {value}"

@@ -12,19 +12,8 @@ from screening.exports._common import label
 from screening.i18n import t
 from screening.questionnaire import Questionnaire
 from screening.rules import Finding
-from screening.scoring import PHQ9_ITEMS
+from screening.scoring import EVIDENCE_SCORE_KEYS, PHQ9_ITEMS
 
-SCORE_KEYS = (
-    "phq9_total",
-    "phq9_band",
-    "failed_adequate_trials",
-    "possibly_adequate_trials",
-    "msm_total",
-    "msm_band",
-    "auditc_total",
-    "auditc_positive",
-    "partial_response_trials",
-)
 BANDS = ("minimal", "mild", "moderate", "moderately_severe", "severe")
 ANSWER_SECTIONS = (
     ("about", ("age_years", "sex_at_birth", "pregnancy_status")),
@@ -63,7 +52,7 @@ def stored_when(text: str | None, lang: str = "en") -> str | None:
 
 
 def short(key: str, qn: Questionnaire, lang: str = "en") -> str:
-    if key in SCORE_KEYS:
+    if key in EVIDENCE_SCORE_KEYS:
         return t(f"pdf.score_{key}", lang)
     q = qn.by_id.get(key)
     return q.short_label if q else key
