@@ -424,11 +424,17 @@ def test_uploads_fail_without_stickiness(round_robin: Proxy, proxied_page: Page)
     since = round_robin.log_offset()
     statuses = upload_records(proxied_page, round_robin)
     proxied_page.context.close()
-    streams = wait_for_log(round_robin, since, "GET", "/_stcore/stream")
     puts = wait_for_log(round_robin, since, "PUT", "/_stcore/upload_file/", count=4)
     assert len(puts) == 4
     loaded = {p.upstream for p in puts if p.status == 204}
     refused = {p.upstream for p in puts if p.status == 400}
+    # nginx logs a websocket when it closes: wait (briefly) for every one of the page's
+    deadline = time.monotonic() + 10
+    while True:
+        streams = wait_for_log(round_robin, since, "GET", "/_stcore/stream")
+        if loaded <= {s.upstream for s in streams} or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert refused, f"no upload reached the other replica: {puts}"
     assert (len(loaded), loaded & refused) == (1, set()), puts
     assert loaded <= {s.upstream for s in streams}  # the replica of a session of the page
