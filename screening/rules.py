@@ -177,13 +177,8 @@ class _Texts(_Words):
     findings: dict[str, _FindingWords]
 
 
-def _load_texts(path: Path) -> _Texts:
-    """The words file, checked: every kind, outcome and finding worded, nothing extra."""
-    where = path.name
-    try:
-        texts = _Texts.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ScreeningError(f"{where}: cannot be used: {exc}") from None
+def _check_worded(texts: _Texts | _PatientTexts, where: str) -> None:
+    """Every kind, outcome and finding of the catalogue worded, nothing extra."""
     ids = [rule_id for rule_id, _, _ in LOGIC]
     lacking = [i for i in ids if i not in texts.findings]
     lacking += [k for k in KINDS if k not in texts.kinds]
@@ -195,6 +190,16 @@ def _load_texts(path: Path) -> _Texts:
             f"{where}: the words do not match screening/catalogue.py: missing "
             f"{', '.join(lacking) or 'none'}; not in the catalogue {', '.join(extra) or 'none'}"
         )
+
+
+def _load_texts(path: Path) -> _Texts:
+    """The words file, checked: every kind, outcome and finding worded, nothing extra."""
+    where = path.name
+    try:
+        texts = _Texts.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ScreeningError(f"{where}: cannot be used: {exc}") from None
+    _check_worded(texts, where)
     return texts
 
 
@@ -285,17 +290,7 @@ def _load_patient_texts(path: Path, language: str) -> PatientWords:
         texts = _PatientTexts.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ScreeningError(f"{where}: cannot be used: {exc}") from None
-    ids = [rule_id for rule_id, _, _ in LOGIC]
-    lacking = [i for i in ids if i not in texts.findings]
-    lacking += [k for k in KINDS if k not in texts.kinds]
-    lacking += [o for o in get_args(Outcome) if o not in texts.outcomes]
-    extra = [i for i in texts.findings if i not in ids]
-    extra += [k for k in texts.kinds if k not in KINDS]
-    if lacking or extra:
-        raise ScreeningError(
-            f"{where}: the words do not match screening/catalogue.py: missing "
-            f"{', '.join(lacking) or 'none'}; not in the catalogue {', '.join(extra) or 'none'}"
-        )
+    _check_worded(texts, where)
     return PatientWords(
         language,
         texts.disclaimer,
