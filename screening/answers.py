@@ -8,19 +8,31 @@ are pruned before anything reads them.
 
     valid = validate_answers(raw, qn)               # AnswersInvalid lists every problem
     kept, missing = prune_and_find_missing(valid, qn)
+
+Each questionnaire is compiled once into an ``AnswerPlan``: per question, one ``Check``
+(the validator of its answer) and its enabled_when and required_when conditions as
+gates (``screening.conditions``, which the wizard's ``is_enabled`` and friends use too).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from screening.conditions import Gate, compile_conditions
 from screening.errors import AnswerPath, AnswersInvalid, ErrorCode, Problem
-from screening.questionnaire import Condition, Question, Questionnaire
+from screening.questionnaire import Question, Questionnaire
 
 AnswerValue = Any  # int | str | list[str] | list[dict[str, int | str]]
 Answers = dict[str, AnswerValue]
+
+Where = tuple[str] | tuple[str, int] | tuple[str, int, str]  # the parts of an AnswerPath
+#: Normalises one answer (None for blank text), or returns None and adds a problem at
+#: ``where`` (the parts of its AnswerPath, built only when there is a problem).
+Check = Callable[[object, Where, list[Problem]], Any]
 
 _TYPE_WORDS = {
     "integer": "a whole number",
@@ -48,6 +60,82 @@ def describe(value: object) -> str:
     return type(value).__name__
 
 
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedQuestion:
+    """One question (or sub-question) compiled: its check and its gates."""
+
+    id: str
+    check: Check
+    shown: Gate | None  # enabled_when; None: always
+    required: bool
+    required_when: Gate | None
+    section: str | None = None
+    section_shown: Gate | None = None  # the section's enabled_when; None: always
+    items: tuple[PlannedQuestion, ...] = ()  # sub-questions of a repeat
+    is_repeat: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPlan:
+    """A questionnaire compiled for validating and pruning answers."""
+
+    questions: tuple[PlannedQuestion, ...]
+    checks: dict[str, Check] = field(default_factory=dict)
+
+
+def answer_plan(questionnaire: Questionnaire) -> AnswerPlan:
+    """The compiled plan of ``questionnaire``, built once per questionnaire object."""
+    return _plan(_Same(questionnaire))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Same:
+    """A questionnaire as a cache key: this very object (questionnaires are not hashable,
+    and an edited copy must not share the plan of the original)."""
+
+    questionnaire: Questionnaire
+
+    def __hash__(self) -> int:
+        return id(self.questionnaire)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.questionnaire is self.questionnaire
+
+
+@lru_cache(maxsize=32)  # the key holds its questionnaire, so its id is not reused meanwhile
+def _plan(questionnaire: _Same) -> AnswerPlan:
+    return _compile(questionnaire.questionnaire)
+
+
+def _compile(qn: Questionnaire) -> AnswerPlan:
+    sections = {s.id: compile_conditions(s.enabled_when, s.enabled_behavior) for s in qn.sections}
+    questions = tuple(
+        _planned(q, section=q.section, section_shown=sections.get(q.section or ""))
+        for q in qn.questions
+    )
+    return AnswerPlan(questions, {p.id: p.check for p in questions})
+
+
+def _planned(
+    q: Question, section: str | None = None, section_shown: Gate | None = None
+) -> PlannedQuestion:
+    items = tuple(_planned(sub) for sub in q.items)
+    return PlannedQuestion(
+        id=q.id,
+        check=_repeat_check(q, {p.id: p.check for p in items}) if q.type == "repeat" else _check(q),
+        shown=compile_conditions(q.enabled_when, q.enabled_behavior),
+        required=q.required,
+        required_when=compile_conditions(q.required_when, "all"),
+        section=section,
+        section_shown=section_shown,
+        items=items,
+        is_repeat=q.type == "repeat",
+    )
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -60,14 +148,15 @@ def validate_answers(raw: object, questionnaire: Questionnaire) -> Answers:
         error = ErrorCode.ANSWERS_NOT_AN_OBJECT
         problem = Problem(AnswerPath("answers"), error, error.message(found=describe(raw)))
         raise AnswersInvalid([problem])
+    checks = answer_plan(questionnaire).checks
     problems: list[Problem] = []
     out: Answers = {}
     for key, value in raw.items():
-        question = questionnaire.by_id.get(key) if isinstance(key, str) else None
-        if question is None:
+        check = checks.get(key) if isinstance(key, str) else None
+        if check is None:
             _refuse(problems, (str(key)[:60],), ErrorCode.ANSWER_UNKNOWN)
         elif value is not None:
-            checked = _checked(question, value, (key,), problems)
+            checked = check(value, (key,), problems)
             if checked is not None:
                 out[key] = checked
     if problems:
@@ -75,174 +164,118 @@ def validate_answers(raw: object, questionnaire: Questionnaire) -> Answers:
     return out
 
 
-Where = tuple[str] | tuple[str, int] | tuple[str, int, str]  # the parts of an AnswerPath
-
-
 def _refuse(problems: list[Problem], where: Where, error: ErrorCode, **fields: Any) -> None:
     problems.append(Problem(AnswerPath(*where), error, error.message(**fields)))
 
 
-def _checked(q: Question, value: object, path: Where, problems: list[Problem]) -> Any:
-    """The normalised value of one answer (None for blank text), or None with a problem
-    at ``path`` (the parts of its AnswerPath, built only when there is a problem)."""
-    if q.is_choice and q.type != "multi":
-        if type(value) in (str, int) and value in q.codes:
-            return value
-        _refuse(problems, path, ErrorCode.ANSWER_NOT_A_CODE, found=describe(value), codes=_codes(q))
-        return None
-    expected = _TYPE_WORDS[q.type]
-    if q.type == "integer":
-        if type(value) is not int:
-            _refuse(
-                problems,
-                path,
-                ErrorCode.ANSWER_WRONG_TYPE,
-                expected=expected,
-                found=describe(value),
-            )
-            return None
-        assert q.min is not None and q.max is not None
-        if not q.min <= value <= q.max:
-            error = ErrorCode.ANSWER_OUT_OF_RANGE
-            _refuse(problems, path, error, found=describe(value), minimum=q.min, maximum=q.max)
-            return None
-        return value
-    if q.type == "text":
-        if not isinstance(value, str):
-            _refuse(
-                problems,
-                path,
-                ErrorCode.ANSWER_WRONG_TYPE,
-                expected=expected,
-                found=describe(value),
-            )
-            return None
-        text = value.strip()
-        assert q.max_length is not None
-        if "\x00" in text:
-            _refuse(problems, path, ErrorCode.ANSWER_NUL)
-        elif len(text) > q.max_length:
-            _refuse(problems, path, ErrorCode.ANSWER_TOO_LONG, length=len(text), limit=q.max_length)
-        else:
-            return text or None
-        return None
-    if not isinstance(value, list):
-        _refuse(
-            problems, path, ErrorCode.ANSWER_WRONG_TYPE, expected=expected, found=describe(value)
-        )
-        return None
+def _wrong_type(problems: list[Problem], where: Where, expected: str, value: object) -> None:
+    _refuse(problems, where, ErrorCode.ANSWER_WRONG_TYPE, expected=expected, found=describe(value))
+
+
+def _check(q: Question) -> Check:
+    """The check of one answer of a question that is not a repeat."""
     if q.type == "multi":
-        return _checked_codes(q, value, path, problems)
-    if q.max_items is not None and len(value) > q.max_items:
-        _refuse(problems, path, ErrorCode.ANSWER_TOO_MANY, count=len(value), limit=q.max_items)
-        return None
-    entries = [_checked_entry(q, entry, i, problems) for i, entry in enumerate(value)]
-    return [entry for entry in entries if entry is not None]
+        return _codes_check(q)
+    if q.is_choice:
+        codes = q.codes
 
-
-def _checked_codes(
-    q: Question, value: list[Any], path: Where, problems: list[Problem]
-) -> list[str] | None:
-    seen: set[object] = set()
-    for code in value:
-        if type(code) is not str or code not in q.codes:
-            _refuse(
-                problems, path, ErrorCode.ANSWER_NOT_A_CODE, found=describe(code), codes=_codes(q)
-            )
+        def code(value: object, where: Where, problems: list[Problem]) -> Any:
+            if type(value) in (str, int) and value in codes:
+                return value
+            error = ErrorCode.ANSWER_NOT_A_CODE
+            _refuse(problems, where, error, found=describe(value), codes=_codes(q))
             return None
-        if code in seen:
-            _refuse(problems, path, ErrorCode.ANSWER_REPEATED_CODE, code=code)
+
+        return code
+    if q.type == "integer":
+        assert q.min is not None and q.max is not None
+        low, high = q.min, q.max
+
+        def integer(value: object, where: Where, problems: list[Problem]) -> Any:
+            if type(value) is not int:
+                _wrong_type(problems, where, _TYPE_WORDS["integer"], value)
+            elif not low <= value <= high:
+                error = ErrorCode.ANSWER_OUT_OF_RANGE
+                _refuse(problems, where, error, found=describe(value), minimum=low, maximum=high)
+            else:
+                return value
             return None
-        seen.add(code)
-    return list(value)
 
+        return integer
+    assert q.type == "text" and q.max_length is not None
+    limit = q.max_length
 
-def _checked_entry(
-    q: Question, entry: object, index: int, problems: list[Problem]
-) -> dict[str, Any] | None:
-    if not isinstance(entry, Mapping):
-        error = ErrorCode.ANSWER_WRONG_TYPE
-        _refuse(problems, (q.id, index), error, expected="an object", found=describe(entry))
+    def text(value: object, where: Where, problems: list[Problem]) -> Any:
+        if not isinstance(value, str):
+            _wrong_type(problems, where, _TYPE_WORDS["text"], value)
+            return None
+        trimmed = value.strip()
+        if "\x00" in trimmed:
+            _refuse(problems, where, ErrorCode.ANSWER_NUL)
+        elif len(trimmed) > limit:
+            _refuse(problems, where, ErrorCode.ANSWER_TOO_LONG, length=len(trimmed), limit=limit)
+        else:
+            return trimmed or None
         return None
-    clean: dict[str, Any] = {}
-    for key, sub_value in entry.items():
-        sub = q.item_by_id.get(key) if isinstance(key, str) else None
-        if sub is None:
-            _refuse(problems, (q.id, index, str(key)[:60]), ErrorCode.ANSWER_UNKNOWN_PART)
-        elif sub_value is not None:
-            checked = _checked(sub, sub_value, (q.id, index, key), problems)
-            if checked is not None:
-                clean[key] = checked
-    return clean
+
+    return text
+
+
+def _codes_check(q: Question) -> Check:
+    codes = q.codes
+
+    def multi(value: object, where: Where, problems: list[Problem]) -> Any:
+        if not isinstance(value, list):
+            _wrong_type(problems, where, _TYPE_WORDS["multi"], value)
+            return None
+        seen: set[object] = set()
+        for code in value:
+            if type(code) is not str or code not in codes:
+                error = ErrorCode.ANSWER_NOT_A_CODE
+                _refuse(problems, where, error, found=describe(code), codes=_codes(q))
+                return None
+            if code in seen:
+                _refuse(problems, where, ErrorCode.ANSWER_REPEATED_CODE, code=code)
+                return None
+            seen.add(code)
+        return list(value)
+
+    return multi
+
+
+def _repeat_check(q: Question, parts: dict[str, Check]) -> Check:
+    limit = q.max_items
+
+    def repeat(value: object, where: Where, problems: list[Problem]) -> Any:
+        if not isinstance(value, list):
+            _wrong_type(problems, where, _TYPE_WORDS["repeat"], value)
+            return None
+        if limit is not None and len(value) > limit:
+            _refuse(problems, where, ErrorCode.ANSWER_TOO_MANY, count=len(value), limit=limit)
+            return None
+        entries = []
+        for index, entry in enumerate(value):
+            if not isinstance(entry, Mapping):
+                _wrong_type(problems, (q.id, index), _TYPE_WORDS["entry"], entry)
+                continue
+            clean: dict[str, Any] = {}
+            for key, sub_value in entry.items():
+                check = parts.get(key) if isinstance(key, str) else None
+                if check is None:
+                    _refuse(problems, (q.id, index, str(key)[:60]), ErrorCode.ANSWER_UNKNOWN_PART)
+                elif sub_value is not None:
+                    checked = check(sub_value, (q.id, index, key), problems)
+                    if checked is not None:
+                        clean[key] = checked
+            entries.append(clean)
+        return entries
+
+    return repeat
 
 
 def _codes(q: Question) -> str:
     codes = ", ".join(repr(c) if isinstance(c, str) else str(c) for c in q.codes_in_order)
     return codes if len(codes) <= 120 else codes[:117] + "…"
-
-
-# --------------------------------------------------------------------------- enabled_when
-
-
-def condition_holds(c: Condition, answers: Mapping[str, Any]) -> bool:
-    """FHIR enableWhen semantics for one condition (see questions/*.toml header).
-
-    On a multi answer (a list), ``=`` means "has the code", ``!=`` "has not", and an
-    ordering holds when any code holds.
-    """
-    v = answers.get(c.question)
-    if c.operator == "exists":
-        return (v is not None) is c.value
-    if v is None:
-        return c.operator == "!="
-    if isinstance(v, list):
-        if c.operator == "=":
-            return c.value in v
-        if c.operator == "!=":
-            return c.value not in v
-        return any(_compare(c.operator, x, c.value) for x in v)
-    return _compare(c.operator, v, c.value)
-
-
-def _compare(op: str, left: object, right: object) -> bool:
-    if op == "=":
-        return left == right
-    if op == "!=":
-        return left != right
-    if not (type(left) is int and type(right) is int):
-        return False
-    return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
-
-
-def conditions_hold(
-    conditions: Sequence[Condition], behavior: str, answers: Mapping[str, Any]
-) -> bool:
-    """All (or any) of the conditions hold; no conditions means always."""
-    if not conditions:
-        return True
-    if behavior == "any":
-        return any(condition_holds(c, answers) for c in conditions)
-    return all(condition_holds(c, answers) for c in conditions)
-
-
-def is_enabled(q: Question, answers: Mapping[str, Any], questionnaire: Questionnaire) -> bool:
-    """Whether a top-level question is shown, given the answers so far (its section too)."""
-    if q.section is not None and not section_enabled(q.section, answers, questionnaire):
-        return False
-    return conditions_hold(q.enabled_when, q.enabled_behavior, answers)
-
-
-def section_enabled(section_id: str, answers: Mapping[str, Any], qn: Questionnaire) -> bool:
-    """Whether a whole section (step) is shown."""
-    section = qn.section_by_id[section_id]
-    return conditions_hold(section.enabled_when, section.enabled_behavior, answers)
-
-
-def is_required(q: Question, answers: Mapping[str, Any]) -> bool:
-    """Required when enabled, or when its required_when conditions hold."""
-    if q.required:
-        return True
-    return bool(q.required_when) and conditions_hold(q.required_when, "all", answers)
 
 
 # --------------------------------------------------------------------------- pruning
@@ -255,39 +288,44 @@ def prune_and_find_missing(
 
     Questions only depend on earlier ones (checked at load), so the answers kept so far
     decide whether a question is shown; a sub-question likewise reads only earlier
-    sub-questions of its own entry.
+    sub-questions of its own entry. A section is decided when its first question is
+    reached.
     """
     kept: Answers = {}
     missing: list[AnswerPath] = []
-    shown: dict[str, bool] = {}  # each section decided when first reached
-    for q in questionnaire.questions:
-        section = q.section or ""
-        if section not in shown:
-            shown[section] = not q.section or section_enabled(q.section, kept, questionnaire)
-        if not (shown[section] and conditions_hold(q.enabled_when, q.enabled_behavior, kept)):
+    sections: dict[str, bool] = {}
+    for q in answer_plan(questionnaire).questions:
+        if q.section_shown is not None:
+            assert q.section is not None
+            shown = sections.get(q.section)
+            if shown is None:
+                shown = sections[q.section] = q.section_shown(kept)
+            if not shown:
+                continue
+        if q.shown is not None and not q.shown(kept):
             continue
         value = answers.get(q.id)
         if value is None:
-            if is_required(q, kept):
+            if q.required or (q.required_when is not None and q.required_when(kept)):
                 missing.append(AnswerPath(q.id))
             continue
-        if q.type == "repeat" and isinstance(value, list):
+        if q.is_repeat and isinstance(value, list):
             value = [_prune_entry(q, i, entry, missing) for i, entry in enumerate(value)]
         kept[q.id] = value
     return kept, missing
 
 
 def _prune_entry(
-    q: Question, index: int, entry: Mapping[str, Any], missing: list[AnswerPath]
+    q: PlannedQuestion, index: int, entry: Mapping[str, Any], missing: list[AnswerPath]
 ) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for sub in q.items:
-        if not conditions_hold(sub.enabled_when, sub.enabled_behavior, kept):
+        if sub.shown is not None and not sub.shown(kept):
             continue
         value = entry.get(sub.id)
         if value is not None:
             kept[sub.id] = value
-        elif is_required(sub, kept):
+        elif sub.required or (sub.required_when is not None and sub.required_when(kept)):
             missing.append(AnswerPath(q.id, index, sub.id))
     return kept
 

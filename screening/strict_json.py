@@ -34,7 +34,7 @@ def parse_json(data: bytes | str, name: str, *, max_bytes: int = MAX_RECORD_BYTE
     if not text or text.isspace():
         raise RecordError(E.RECORD_EMPTY, name=name)
     try:
-        obj = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
+        obj = _DECODER.decode(text)
     except RecursionError:
         raise RecordError(E.RECORD_TOO_DEEP, name=name, limit=MAX_DEPTH) from None
     except json.JSONDecodeError as exc:
@@ -71,19 +71,22 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+# One decoder for every file (json.loads with options would build one per call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constants, object_pairs_hook=_unique_keys)
+
+
 def _too_deep(value: Any, limit: int) -> bool:
     """Whether lists and objects nest more than ``limit`` levels (one level at a time)."""
-    level = [value]
+    level = [value] if type(value) is dict or type(value) is list else []
     for _ in range(limit):
-        level = [
-            item
-            for container in level
-            if isinstance(container, dict | list)
-            for item in (container.values() if isinstance(container, dict) else container)
-            if isinstance(item, dict | list)
-        ]
-        if not level:
+        inner = []
+        for container in level:
+            for item in container.values() if type(container) is dict else container:
+                if type(item) is dict or type(item) is list:
+                    inner.append(item)
+        if not inner:
             return False
+        level = inner
     return True
 
 

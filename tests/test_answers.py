@@ -128,3 +128,18 @@ def test_optional_questions_are_never_missing(qn) -> None:  # type: ignore[no-un
 def test_unanswered_sex_still_asks_about_pregnancy(qn) -> None:  # type: ignore[no-untyped-def]
     """'!=' on an unanswered question holds: pregnancy is asked until sex is known to be male."""
     assert "pregnancy_status" in missing_answers({}, qn, "about")
+
+
+def test_each_questionnaire_is_checked_by_its_own_plan(qn) -> None:  # type: ignore[no-untyped-def]
+    """The compiled plan belongs to one questionnaire object: a questionnaire with a
+    narrower age range refuses an age the bundled one accepts, and the other way round."""
+    age = qn.by_id["age_years"]
+    narrow_age = age.model_copy(update={"max": 30})
+    narrow = qn.model_copy(
+        update={"questions": tuple(narrow_age if q.id == "age_years" else q for q in qn.questions)}
+    )
+    for _ in range(2):  # and again, once both plans are built
+        assert validate_answers({"age_years": 40}, qn) == {"age_years": 40}
+        assert problems({"age_years": 40}, narrow) == [
+            "age_years: 40 is out of range; expected 10 to 30"
+        ]

@@ -215,6 +215,9 @@ CACHE_PARAMS = {
     "question",
     "settings",
     "language",  # a language code ("en", "es"): static, the same for every session
+    "questionnaire",  # the questionnaire itself (compiled once), never its answers
+    "conditions",  # a question's enabled_when conditions and their behaviour
+    "behavior",
 }
 CACHE_DECORATORS = {"cache", "lru_cache", "cache_data", "cache_resource"}
 MUTATORS = {

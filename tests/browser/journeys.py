@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screening.answers import is_enabled, prune, section_enabled
+from screening.answers import prune
+from screening.conditions import is_enabled, section_enabled
 from screening.i18n import t
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
 

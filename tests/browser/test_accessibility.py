@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from screening.answers import is_enabled, prune
+from screening.answers import prune
+from screening.conditions import is_enabled
 from screening.questionnaire import Question
 from tests.staff_data import broken_files, good_files
 

@@ -249,7 +249,7 @@ class Tables:
             )
 
     def answers_section(self) -> None:
-        from screening.answers import is_enabled
+        from screening.conditions import is_enabled
 
         doc, qn, answers = self.doc, self.qn, self.answers
         doc.heading(self.w("other_answers"), keep_with=25)
