@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REPO_ROOT
-from screening.answers import is_enabled
+from screening.conditions import is_enabled
 from screening.questionnaire import Question, Questionnaire, load_questionnaire
 from screening.record import build_record, dump_record
 
